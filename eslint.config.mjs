@@ -1,0 +1,59 @@
+// ESLint flat config for every workspace. Rules follow @dhis2/cli-style's intent (React hooks
+// rules, no unused code, import hygiene) on typescript-eslint; formatting is Prettier's job.
+import js from '@eslint/js'
+import prettier from 'eslint-config-prettier'
+import reactHooks from 'eslint-plugin-react-hooks'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+    {
+        ignores: [
+            '**/node_modules/**',
+            '**/build/**',
+            '**/.d2/**',
+            '**/src/locales/**',
+            '.data/**',
+            'test-results/**',
+        ],
+    },
+    js.configs.recommended,
+    ...tseslint.configs.recommended,
+    {
+        files: ['**/*.{ts,tsx}'],
+        plugins: { 'react-hooks': reactHooks },
+        languageOptions: { globals: { ...globals.browser, ...globals.node } },
+        rules: {
+            ...reactHooks.configs.recommended.rules,
+            '@typescript-eslint/no-unused-vars': [
+                'error',
+                { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+            ],
+            '@typescript-eslint/consistent-type-imports': [
+                'error',
+                { fixStyle: 'inline-type-imports' },
+            ],
+            'no-console': ['error', { allow: ['warn', 'error', 'info'] }],
+            eqeqeq: ['error', 'smart'],
+        },
+    },
+    {
+        files: ['**/*.{js,cjs,mjs}'],
+        languageOptions: { globals: { ...globals.node } },
+        rules: { '@typescript-eslint/no-require-imports': 'off' },
+    },
+    {
+        // Tests, scripts, benchmarks and services print on purpose.
+        files: [
+            '**/*.test.{ts,tsx}',
+            'scripts/**',
+            'bench/**',
+            'e2e/**',
+            'devstack/**',
+            'deploy/**',
+            'relay/src/main.ts',
+        ],
+        rules: { 'no-console': 'off' },
+    },
+    prettier
+)

@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// Keeps the one translation catalogue of the product in step with the code.
+//
+//   node scripts/i18n.mjs          extract every i18n.t() string of shared/ and the three apps into
+//                                  i18n/en.pot, add new strings to si.po and ta.po (untranslated),
+//                                  drop strings no code uses, and copy the .po files into each app's
+//                                  i18n/ folder, where the App Platform build turns them into locales
+//   node scripts/i18n.mjs --check  the same, but fail (exit 1) instead of writing if i18n/ is stale
+//
+// The App Platform's own extractor only reads an app's src/, so strings of shared/ would be lost
+// without this step (toolchain.md §3).
+import {
+    readFileSync,
+    writeFileSync,
+    mkdirSync,
+    existsSync,
+    readdirSync,
+    statSync,
+    copyFileSync,
+} from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import gettextParser from 'gettext-parser'
+import scanner from 'i18next-scanner'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const SOURCE_DIRS = [
+    'shared/src',
+    'registration-app/src',
+    'doctor-app/src',
+    'patient-app/src',
+]
+export const APPS = ['registration-app', 'doctor-app', 'patient-app']
+export const LANGUAGES = ['si', 'ta']
+const HEADER = (language) => ({
+    'content-type': 'text/plain; charset=utf-8',
+    'Content-Transfer-Encoding': '8bit',
+    'MIME-Version': '1.0',
+    'Project-Id-Version': 'anc-esignet-dhis2',
+    ...(language ? { Language: language } : {}),
+})
+
+function sourceFiles(dir) {
+    const out = []
+    if (!existsSync(dir)) return out
+    for (const name of readdirSync(dir)) {
+        const full = path.join(dir, name)
+        if (statSync(full).isDirectory()) {
+            if (name === 'locales' || name === 'node_modules') continue
+            out.push(...sourceFiles(full))
+        } else if (/\.(t|j)sx?$/.test(name) && !/\.test\.(t|j)sx?$/.test(name)) {
+            out.push(full)
+        }
+    }
+    return out
+}
+
+export function extractKeys() {
+    const parser = new scanner.Parser({ keySeparator: false, nsSeparator: false, sort: true })
+    for (const dir of SOURCE_DIRS) {
+        for (const file of sourceFiles(path.join(root, dir))) {
+            parser.parseFuncFromString(readFileSync(file, 'utf8'), { list: ['i18n.t'] })
+        }
+    }
+    return Object.keys(parser.get().en.translation).sort()
+}
+
+function render(translations, language) {
+    const entries = { '': {} }
+    for (const [msgid, msgstr] of translations) {
+        entries[''][msgid] = { msgid, msgstr: [msgstr] }
+    }
+    return (
+        gettextParser.po
+            .compile(
+                { charset: 'utf-8', headers: HEADER(language), translations: entries },
+                { foldLength: 0 }
+            )
+            .toString('utf8') + '\n'
+    )
+}
+
+function readPo(file) {
+    if (!existsSync(file)) return new Map()
+    const parsed = gettextParser.po.parse(readFileSync(file), 'utf-8')
+    const map = new Map()
+    for (const [msgid, entry] of Object.entries(parsed.translations[''] ?? {})) {
+        if (msgid) map.set(msgid, entry.msgstr[0] ?? '')
+    }
+    return map
+}
+
+export function plan() {
+    const keys = extractKeys()
+    const files = new Map()
+    files.set(
+        'i18n/en.pot',
+        render(
+            keys.map((key) => [key, '']),
+            undefined
+        )
+    )
+    const coverage = {}
+    for (const language of LANGUAGES) {
+        const existing = readPo(path.join(root, `i18n/${language}.po`))
+        const rows = keys.map((key) => [key, existing.get(key) ?? ''])
+        coverage[language] = { translated: rows.filter(([, t]) => t).length, total: keys.length }
+        files.set(`i18n/${language}.po`, render(rows, language))
+    }
+    return { keys, files, coverage }
+}
+
+function main() {
+    const check = process.argv.includes('--check')
+    const { files, coverage } = plan()
+    const stale = [...files].filter(
+        ([file, text]) =>
+            !existsSync(path.join(root, file)) ||
+            readFileSync(path.join(root, file), 'utf8') !== text
+    )
+    if (check && stale.length > 0) {
+        console.error(
+            `i18n catalogue is out of date: ${stale.map(([f]) => f).join(', ')}. Run \`npm run i18n\` and commit i18n/.`
+        )
+        process.exit(1)
+    }
+    for (const [file, text] of stale) writeFileSync(path.join(root, file), text)
+    for (const app of APPS) {
+        mkdirSync(path.join(root, app, 'i18n'), { recursive: true })
+        for (const language of LANGUAGES) {
+            copyFileSync(
+                path.join(root, `i18n/${language}.po`),
+                path.join(root, app, `i18n/${language}.po`)
+            )
+        }
+    }
+    const summary = Object.entries(coverage)
+        .map(([language, c]) => `${language} ${c.translated}/${c.total}`)
+        .join(', ')
+    console.log(
+        `i18n: ${stale.length ? `updated ${stale.map(([f]) => f).join(', ')}` : 'up to date'} (translated: ${summary})`
+    )
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) main()
