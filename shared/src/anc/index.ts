@@ -1,0 +1,5 @@
+export * from './dates'
+export * from './gestation'
+export * from './schedule'
+export * from './risk'
+export * from './ranges'

@@ -1,0 +1,128 @@
+/**
+ * The Personal Health Number: a serial issued atomically by DHIS2's TextPattern generator
+ * (attribute `phnSerial`) followed by one check digit computed here. The national format is not
+ * settled, so length, algorithm, identifier system and display grouping are configuration.
+ */
+import { CHECK_DIGIT_ALGORITHMS, checkDigit, type CheckDigitAlgorithm } from './check-digits'
+
+export interface PhnConfig {
+    /** Digits in the serial DHIS2 issues (TextPattern SEQUENTIAL(#########) gives 9). */
+    serialLength: number
+    algorithm: CheckDigitAlgorithm
+    /** FHIR identifier system of the PHN. */
+    system: string
+    /** Group sizes for display, e.g. [3, 3, 4] shows `123 456 7890`; empty shows it plain. */
+    displayGroups: number[]
+}
+
+export const DEFAULT_PHN_CONFIG: Readonly<PhnConfig> = Object.freeze({
+    serialLength: 9,
+    algorithm: 'verhoeff',
+    system: 'http://fhir.health.gov.lk/ips/identifier/phn',
+    displayGroups: [3, 3, 4],
+})
+
+export type PhnCheck =
+    /** Only digits so far, fewer than a full PHN: keep typing. */
+    | { status: 'incomplete'; digits: string; missing: number }
+    /** Characters other than digits and separators, or too many digits. */
+    | { status: 'badFormat'; reason: 'notDigits' | 'tooLong' | 'empty' }
+    /** Right length, but the check digit does not match: most likely a typo. */
+    | { status: 'badCheckDigit'; phn: string }
+    | { status: 'valid'; phn: string }
+
+/** Separators people type or that come from the display form: spaces, hyphens, dots. */
+const SEPARATORS = /[\s\-.\u00a0]/g
+
+export function phnLength(config: PhnConfig = DEFAULT_PHN_CONFIG): number {
+    return config.serialLength + 1
+}
+
+/** Builds the PHN from a generated serial. Throws on a serial of the wrong shape: that is a bug. */
+export function phnFromSerial(serial: string, config: PhnConfig = DEFAULT_PHN_CONFIG): string {
+    if (!new RegExp(`^[0-9]{${config.serialLength}}$`).test(serial)) {
+        throw new RangeError(`PHN serial must be exactly ${config.serialLength} digits`)
+    }
+    return serial + String(checkDigit(config.algorithm, serial))
+}
+
+/** Checks a PHN as the user types it (separators allowed) or as stored. */
+export function checkPhn(input: string, config: PhnConfig = DEFAULT_PHN_CONFIG): PhnCheck {
+    const digits = input.replace(SEPARATORS, '')
+    if (digits.length === 0) return { status: 'badFormat', reason: 'empty' }
+    if (!/^[0-9]+$/.test(digits)) return { status: 'badFormat', reason: 'notDigits' }
+    const length = phnLength(config)
+    if (digits.length < length) {
+        return { status: 'incomplete', digits, missing: length - digits.length }
+    }
+    if (digits.length > length) return { status: 'badFormat', reason: 'tooLong' }
+    const expected = checkDigit(config.algorithm, digits.slice(0, -1))
+    if (String(expected) !== digits.slice(-1)) return { status: 'badCheckDigit', phn: digits }
+    return { status: 'valid', phn: digits }
+}
+
+/** `1234567890` → `123 456 7890` per `displayGroups`; returns the input unchanged if it does not fit. */
+export function formatPhnForDisplay(phn: string, config: PhnConfig = DEFAULT_PHN_CONFIG): string {
+    const groups = config.displayGroups
+    const total = groups.reduce((a, b) => a + b, 0)
+    if (groups.length === 0 || total !== phn.length) return phn
+    const parts: string[] = []
+    let at = 0
+    for (const size of groups) {
+        parts.push(phn.slice(at, at + size))
+        at += size
+    }
+    return parts.join(' ')
+}
+
+export interface ConfigProblem {
+    path: string
+    reason: string
+}
+
+/** Validates a PHN config read from the datastore, merged over the defaults. */
+export function mergePhnConfig(stored: unknown): { config: PhnConfig; problems: ConfigProblem[] } {
+    const config: PhnConfig = {
+        ...DEFAULT_PHN_CONFIG,
+        displayGroups: [...DEFAULT_PHN_CONFIG.displayGroups],
+    }
+    const problems: ConfigProblem[] = []
+    if (stored === undefined || stored === null) return { config, problems }
+    if (typeof stored !== 'object' || Array.isArray(stored)) {
+        return { config, problems: [{ path: '', reason: 'not an object' }] }
+    }
+    const s = stored as Record<string, unknown>
+    if (Object.hasOwn(s, 'serialLength')) {
+        const v = s.serialLength
+        if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 30)
+            config.serialLength = v
+        else problems.push({ path: 'serialLength', reason: 'must be an integer from 1 to 30' })
+    }
+    if (Object.hasOwn(s, 'algorithm')) {
+        const v = s.algorithm
+        if (typeof v === 'string' && (CHECK_DIGIT_ALGORITHMS as readonly string[]).includes(v)) {
+            config.algorithm = v as CheckDigitAlgorithm
+        } else {
+            problems.push({
+                path: 'algorithm',
+                reason: `must be one of ${CHECK_DIGIT_ALGORITHMS.join(', ')}`,
+            })
+        }
+    }
+    if (Object.hasOwn(s, 'system')) {
+        const v = s.system
+        if (typeof v === 'string' && /^(https?:\/\/|urn:)\S+$/.test(v)) config.system = v
+        else problems.push({ path: 'system', reason: 'must be an http(s) URL or a URN' })
+    }
+    if (Object.hasOwn(s, 'displayGroups')) {
+        const v = s.displayGroups
+        if (
+            Array.isArray(v) &&
+            v.every((n) => typeof n === 'number' && Number.isInteger(n) && n > 0)
+        ) {
+            config.displayGroups = v as number[]
+        } else
+            problems.push({ path: 'displayGroups', reason: 'must be a list of positive integers' })
+    }
+    return { config, problems }
+}
