@@ -1,0 +1,254 @@
+/**
+ * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
+ * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an
+ * override in the DHIS2 datastore at DATASTORE.namespace / DATASTORE.claimsMappingKey, read with
+ * `mergeClaimsMappingConfig`, which validates it and keeps the defaults for anything invalid.
+ */
+import { ATTRIBUTES, DATASTORE } from '../metadata/ids'
+
+export const CLAIMS_MAPPING_DATASTORE = {
+    namespace: DATASTORE.namespace,
+    key: DATASTORE.claimsMappingKey,
+} as const
+
+/** What the mapping produces; each maps to one tracker attribute (or none). */
+export type MappedField =
+    | 'fullName'
+    | 'givenName'
+    | 'familyName'
+    | 'birthDate'
+    | 'sex'
+    | 'phone'
+    | 'email'
+    | 'address'
+    | 'sub'
+    | 'nic'
+
+export const MAPPED_FIELDS: readonly MappedField[] = [
+    'fullName',
+    'givenName',
+    'familyName',
+    'birthDate',
+    'sex',
+    'phone',
+    'email',
+    'address',
+    'sub',
+    'nic',
+]
+
+export interface RequestedClaim {
+    claim: string
+    essential: boolean
+}
+
+export interface ClaimsMappingConfig {
+    /** Claims asked of eSignet (the `claims.userinfo` request); essential ones cannot be declined. */
+    requestedClaims: RequestedClaim[]
+    /** Source claim of each field (base name; `#lang` variants are found automatically). */
+    claimOf: Record<MappedField, string>
+    /** Target attribute UID of each field; a field left out is not mapped. */
+    attributeOf: Partial<Record<MappedField, string>>
+    /** UI locale (2-letter) → eSignet language tags to look for, in preference order. */
+    languages: Record<string, string[]>
+    /** Tags tried after the locale's own and the untagged claim. */
+    fallbackLanguages: string[]
+    /** Gender label (any language, compared case-insensitively) → option code of option set sex. */
+    genderOptions: Record<string, string>
+    phone: {
+        /** Country calling code used for national numbers (leading 0 trunk prefix), no '+'. */
+        defaultCountryCode: string
+        /** Allowed lengths of the national significant number for the default country. */
+        nationalNumberLengths: number[]
+    }
+    /** Sub-keys of the address claim joined, in this order, into the address attribute text. */
+    addressParts: string[]
+    addressSeparator: string
+    /** Longest text accepted for an attribute value; longer values are refused, never cut. */
+    maxLength: number
+}
+
+export const DEFAULT_CLAIMS_MAPPING: Readonly<ClaimsMappingConfig> = Object.freeze({
+    requestedClaims: [
+        { claim: 'name', essential: true },
+        { claim: 'birthdate', essential: true },
+        { claim: 'gender', essential: true },
+        { claim: 'phone_number', essential: false },
+        { claim: 'email', essential: false },
+        { claim: 'address', essential: false },
+        { claim: 'individual_id', essential: false },
+    ],
+    claimOf: {
+        fullName: 'name',
+        givenName: 'given_name',
+        familyName: 'family_name',
+        birthDate: 'birthdate',
+        sex: 'gender',
+        phone: 'phone_number',
+        email: 'email',
+        address: 'address',
+        sub: 'sub',
+        // The national ID number is a voluntary claim: present only if the person shared it.
+        nic: 'individual_id',
+    },
+    attributeOf: {
+        fullName: ATTRIBUTES.fullName,
+        givenName: ATTRIBUTES.givenName,
+        familyName: ATTRIBUTES.familyName,
+        birthDate: ATTRIBUTES.birthDate,
+        sex: ATTRIBUTES.sex,
+        phone: ATTRIBUTES.phone,
+        email: ATTRIBUTES.email,
+        address: ATTRIBUTES.address,
+        sub: ATTRIBUTES.esignetSub,
+        nic: ATTRIBUTES.nic,
+    },
+    languages: { en: ['eng', 'en'], si: ['sin', 'si'], ta: ['tam', 'ta'] },
+    fallbackLanguages: ['eng', 'en'],
+    genderOptions: {
+        female: 'FEMALE',
+        f: 'FEMALE',
+        woman: 'FEMALE',
+        'ස්ත්‍රී': 'FEMALE',
+        'ගැහැණු': 'FEMALE',
+        'பெண்': 'FEMALE',
+        male: 'MALE',
+        m: 'MALE',
+        man: 'MALE',
+        'පුරුෂ': 'MALE',
+        'පිරිමි': 'MALE',
+        'ஆண்': 'MALE',
+        other: 'OTHER',
+    },
+    phone: { defaultCountryCode: '94', nationalNumberLengths: [9] },
+    addressParts: ['street_address', 'locality', 'region', 'postal_code', 'country'],
+    addressSeparator: ', ',
+    maxLength: 230,
+}) as Readonly<ClaimsMappingConfig>
+
+/** The `claims` parameter of /authorize: `{userinfo: {name: {essential: true}, email: null...}}`. */
+export function userinfoClaimsRequest(
+    config: ClaimsMappingConfig = DEFAULT_CLAIMS_MAPPING,
+): { userinfo: Record<string, { essential: true } | null> } {
+    const userinfo: Record<string, { essential: true } | null> = {}
+    for (const { claim, essential } of config.requestedClaims) {
+        userinfo[claim] = essential ? { essential: true } : null
+    }
+    return { userinfo }
+}
+
+export interface ConfigProblem {
+    path: string
+    reason: string
+}
+
+const UID = /^[A-Za-z][A-Za-z0-9]{10}$/
+const CLAIM_NAME = /^[a-z][a-z0-9_]{0,63}$/
+const LANG = /^[a-z]{2,3}$/
+const OPTION_CODE = /^[A-Za-z0-9_]{1,50}$/
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/**
+ * Validates a stored (partial) config and merges it over the defaults. Each top-level section is
+ * taken whole when valid, else the default is kept and a problem reported: a half-valid gender
+ * table is worse than the shipped one.
+ */
+export function mergeClaimsMappingConfig(stored: unknown): {
+    config: ClaimsMappingConfig
+    problems: ConfigProblem[]
+} {
+    const d = DEFAULT_CLAIMS_MAPPING
+    const config: ClaimsMappingConfig = {
+        requestedClaims: d.requestedClaims.map((c) => ({ ...c })),
+        claimOf: { ...d.claimOf },
+        attributeOf: { ...d.attributeOf },
+        languages: { ...d.languages },
+        fallbackLanguages: [...d.fallbackLanguages],
+        genderOptions: { ...d.genderOptions },
+        phone: { ...d.phone, nationalNumberLengths: [...d.phone.nationalNumberLengths] },
+        addressParts: [...d.addressParts],
+        addressSeparator: d.addressSeparator,
+        maxLength: d.maxLength,
+    }
+    const problems: ConfigProblem[] = []
+    if (stored === undefined || stored === null) return { config, problems }
+    if (!isRecord(stored)) return { config, problems: [{ path: '', reason: 'not an object' }] }
+    const has = (k: string): boolean => Object.hasOwn(stored, k)
+    const fail = (path: string, reason: string): void => {
+        problems.push({ path, reason })
+    }
+
+    if (has('requestedClaims')) {
+        const v = stored.requestedClaims
+        if (
+            Array.isArray(v) &&
+            v.every((c) => isRecord(c) && typeof c.claim === 'string' && CLAIM_NAME.test(c.claim) && typeof c.essential === 'boolean')
+        ) {
+            config.requestedClaims = v.map((c) => ({ claim: c.claim as string, essential: c.essential as boolean }))
+        } else fail('requestedClaims', 'must be a list of {claim, essential}')
+    }
+    if (has('claimOf')) {
+        const v = stored.claimOf
+        if (isRecord(v) && Object.entries(v).every(([k, c]) => (MAPPED_FIELDS as readonly string[]).includes(k) && typeof c === 'string' && CLAIM_NAME.test(c))) {
+            Object.assign(config.claimOf, v)
+        } else fail('claimOf', 'must map known fields to claim names')
+    }
+    if (has('attributeOf')) {
+        const v = stored.attributeOf
+        // null removes a field from the mapping.
+        if (isRecord(v) && Object.entries(v).every(([k, uid]) => (MAPPED_FIELDS as readonly string[]).includes(k) && (uid === null || (typeof uid === 'string' && UID.test(uid))))) {
+            for (const [k, uid] of Object.entries(v)) {
+                if (uid === null) delete config.attributeOf[k as MappedField]
+                else config.attributeOf[k as MappedField] = uid as string
+            }
+        } else fail('attributeOf', 'must map known fields to DHIS2 UIDs (or null)')
+    }
+    if (has('languages')) {
+        const v = stored.languages
+        if (isRecord(v) && Object.entries(v).every(([k, tags]) => LANG.test(k) && Array.isArray(tags) && tags.every((t) => typeof t === 'string' && LANG.test(t)))) {
+            config.languages = Object.fromEntries(Object.entries(v).map(([k, tags]) => [k, [...(tags as string[])]]))
+        } else fail('languages', 'must map 2-letter locales to lists of 2- or 3-letter tags')
+    }
+    if (has('fallbackLanguages')) {
+        const v = stored.fallbackLanguages
+        if (Array.isArray(v) && v.every((t) => typeof t === 'string' && LANG.test(t))) config.fallbackLanguages = [...(v as string[])]
+        else fail('fallbackLanguages', 'must be a list of 2- or 3-letter tags')
+    }
+    if (has('genderOptions')) {
+        const v = stored.genderOptions
+        if (isRecord(v) && Object.values(v).every((c) => typeof c === 'string' && OPTION_CODE.test(c))) {
+            config.genderOptions = Object.fromEntries(Object.entries(v).map(([k, c]) => [k.normalize('NFC').toLowerCase(), c as string]))
+        } else fail('genderOptions', 'must map labels to option codes')
+    }
+    if (has('phone')) {
+        const v = stored.phone
+        if (
+            isRecord(v) &&
+            typeof v.defaultCountryCode === 'string' &&
+            /^[1-9][0-9]{0,2}$/.test(v.defaultCountryCode) &&
+            Array.isArray(v.nationalNumberLengths) &&
+            v.nationalNumberLengths.every((n) => Number.isInteger(n) && n >= 4 && n <= 14)
+        ) {
+            config.phone = { defaultCountryCode: v.defaultCountryCode, nationalNumberLengths: [...(v.nationalNumberLengths as number[])] }
+        } else fail('phone', 'needs defaultCountryCode (1-3 digits) and nationalNumberLengths (4-14)')
+    }
+    if (has('addressParts')) {
+        const v = stored.addressParts
+        if (Array.isArray(v) && v.every((p) => typeof p === 'string' && CLAIM_NAME.test(p))) config.addressParts = [...(v as string[])]
+        else fail('addressParts', 'must be a list of address sub-claim names')
+    }
+    if (has('addressSeparator')) {
+        const v = stored.addressSeparator
+        if (typeof v === 'string' && v.length >= 1 && v.length <= 5) config.addressSeparator = v
+        else fail('addressSeparator', 'must be 1-5 characters')
+    }
+    if (has('maxLength')) {
+        const v = stored.maxLength
+        if (typeof v === 'number' && Number.isInteger(v) && v >= 10 && v <= 50000) config.maxLength = v
+        else fail('maxLength', 'must be an integer from 10 to 50000')
+    }
+    return { config, problems }
+}

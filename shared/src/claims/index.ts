@@ -1,0 +1,3 @@
+export * from './config'
+export * from './normalise'
+export * from './map-claims'
