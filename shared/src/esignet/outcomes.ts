@@ -1,0 +1,64 @@
+import i18n from '@dhis2/d2-i18n'
+
+/** Verified identity as the relay returns it after checking id_token and the signed userinfo. */
+export interface VerifiedIdentity {
+    kind: 'verified'
+    /** eSignet pairwise subject for the relay's client. */
+    sub: string
+    /** Userinfo claims as eSignet sent them (`name#sin` keys, `YYYY/MM/DD` birthdate, ...). */
+    claims: Record<string, unknown>
+    acr: string
+    /** Seconds since the epoch, from the id_token's `auth_time`. */
+    authTime: number
+}
+
+/** Every way a sign-in can end without a verified identity; `message` is translated. */
+export type SigninFailure =
+    | { kind: 'cancelled'; message: string }
+    | { kind: 'consent_declined'; message: string }
+    | { kind: 'popup_blocked'; message: string }
+    | { kind: 'timed_out'; message: string }
+    | { kind: 'esignet_error'; code: string; message: string }
+    | { kind: 'relay_unreachable'; message: string }
+
+export type StaffSigninOutcome = VerifiedIdentity | SigninFailure
+
+/** The patient portal gets a session cookie from the relay, not the claims. */
+export type PatientSigninOutcome =
+    { kind: 'session_started' } | { kind: 'no_linked_record'; message: string } | SigninFailure
+
+export const cancelled = (): SigninFailure => ({
+    kind: 'cancelled',
+    message: i18n.t('Verification was cancelled. You can try again or enter the details manually.'),
+})
+
+export const popupBlocked = (): SigninFailure => ({
+    kind: 'popup_blocked',
+    message: i18n.t(
+        'The browser blocked the national ID window. Allow pop-ups for this site, or continue in this window.'
+    ),
+})
+
+export const timedOut = (): SigninFailure => ({
+    kind: 'timed_out',
+    message: i18n.t('National ID verification took too long and was stopped. Please try again.'),
+})
+
+export const relayUnreachable = (): SigninFailure => ({
+    kind: 'relay_unreachable',
+    message: i18n.t(
+        'The verification service cannot be reached right now. Try again later, or enter the details manually.'
+    ),
+})
+
+export const relayForbidden = (): SigninFailure => ({
+    kind: 'relay_unreachable',
+    message: i18n.t(
+        'Your account is not allowed to use national ID verification. Ask your administrator for access.'
+    ),
+})
+
+export const isFailure = (outcome: { kind: string }): outcome is SigninFailure =>
+    outcome.kind !== 'verified' &&
+    outcome.kind !== 'session_started' &&
+    outcome.kind !== 'no_linked_record'
