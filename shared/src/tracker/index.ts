@@ -1,0 +1,7 @@
+export * from './api'
+export * from './hooks'
+export * from './import-report'
+export * from './outbox'
+export * from './registration'
+export * from './types'
+export * from './uid'
