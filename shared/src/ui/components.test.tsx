@@ -1,0 +1,204 @@
+import { render, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import React from 'react'
+import { hasValidCheckDigit, phnFromSerial } from '../phn'
+import { LanguageSwitch } from './LanguageSwitch'
+import { PatientBanner } from './PatientBanner'
+import { PendingSyncIndicator } from './PendingSyncIndicator'
+import { PhnCard } from './PhnCard'
+import { EmptyState, ErrorState } from './States'
+import { prepareTrend } from './trend-data'
+import { TrendChart } from './TrendChart'
+import { VerifiedBadge } from './VerifiedBadge'
+import { VisitTimeline } from './VisitTimeline'
+
+// jsdom has no canvas: record what chart.js would be given instead of drawing it.
+const lineProps: { data: { labels: string[]; datasets: { data: (number | null)[] }[] } }[] = []
+jest.mock('react-chartjs-2', () => ({
+    Line: (props: (typeof lineProps)[number]) => {
+        lineProps.push(props)
+        return <canvas data-testid="line-chart" />
+    },
+}))
+
+const PHN = phnFromSerial('123456789')
+
+describe('VerifiedBadge', () => {
+    it('tells verified and unverified apart, in words', () => {
+        const { rerender } = render(<VerifiedBadge verified verifiedAt="2026-11-20T08:00:00Z" />)
+        expect(screen.getByRole('status')).toHaveAccessibleName(
+            'Verified with national ID. Verified on 2026-11-20'
+        )
+        rerender(<VerifiedBadge verified={false} />)
+        expect(screen.getByRole('status')).toHaveAccessibleName('Not verified')
+    })
+})
+
+describe('PatientBanner', () => {
+    it('shows age, PHN, verification, GA today and EDD', () => {
+        render(
+            <PatientBanner
+                name="Nadeesha Perera"
+                birthDate="1996-03-15"
+                phn={PHN}
+                verified
+                lmp="2026-06-01"
+                today="2026-11-20"
+            />
+        )
+        const banner = screen.getByRole('region', { name: 'Patient summary' })
+        expect(within(banner).getByRole('heading', { name: 'Nadeesha Perera' })).toBeInTheDocument()
+        expect(banner).toHaveTextContent('30 years')
+        expect(banner).toHaveTextContent('24 weeks 4 days')
+        expect(banner).toHaveTextContent('2027-03-08')
+        expect(banner).toHaveTextContent(PHN.slice(0, 3))
+        expect(within(banner).getByRole('status')).toHaveAccessibleName('Verified with national ID')
+    })
+
+    it('says what is missing instead of inventing it', () => {
+        render(<PatientBanner name="A" verified={false} />)
+        const banner = screen.getByRole('region', { name: 'Patient summary' })
+        expect(banner).toHaveTextContent('Not issued')
+        expect(within(banner).getAllByText('Not recorded')).toHaveLength(3)
+    })
+})
+
+describe('VisitTimeline', () => {
+    it('lists visits in date order with their status', () => {
+        render(
+            <VisitTimeline
+                visits={[
+                    { id: 'b', date: '2026-12-10', title: 'Contact 3', status: 'upcoming' },
+                    { id: 'a', date: '2026-09-01', title: 'Contact 1', status: 'attended' },
+                    { id: 'c', date: '2026-10-20', title: 'Contact 2', status: 'overdue' },
+                ]}
+            />
+        )
+        const items = within(screen.getByRole('list', { name: 'Visits' })).getAllByRole('listitem')
+        expect(items.map((item) => item.textContent)).toEqual([
+            expect.stringMatching(/2026-09-01.*Contact 1.*Attended/),
+            expect.stringMatching(/2026-10-20.*Contact 2.*Overdue/),
+            expect.stringMatching(/2026-12-10.*Contact 3.*Upcoming/),
+        ])
+    })
+})
+
+describe('prepareTrend', () => {
+    it('sorts dates, keeps gaps as null and drops values that are not numbers', () => {
+        expect(
+            prepareTrend([
+                {
+                    label: 'Systolic',
+                    points: [
+                        { date: '2026-10-01', value: 120 },
+                        { date: '2026-09-01', value: '118' },
+                        { date: '2026-11-01', value: 'abc' },
+                        { date: 'yesterday', value: 130 },
+                    ],
+                },
+                { label: 'Diastolic', points: [{ date: '2026-11-01', value: 80 }] },
+            ])
+        ).toEqual({
+            labels: ['2026-09-01', '2026-10-01', '2026-11-01'],
+            datasets: [
+                { label: 'Systolic', data: [118, 120, null] },
+                { label: 'Diastolic', data: [null, null, 80] },
+            ],
+        })
+    })
+})
+
+describe('TrendChart', () => {
+    it('gives chart.js the prepared data and keeps a table of the same numbers', async () => {
+        lineProps.length = 0
+        render(
+            <TrendChart
+                title="Weight"
+                unit="kg"
+                series={[
+                    {
+                        label: 'Weight',
+                        points: [
+                            { date: '2026-10-01', value: 61.5 },
+                            { date: '2026-09-01', value: 60 },
+                        ],
+                    },
+                ]}
+            />
+        )
+        expect(lineProps.at(-1)?.data.labels).toEqual(['2026-09-01', '2026-10-01'])
+        expect(lineProps.at(-1)?.data.datasets[0]?.data).toEqual([60, 61.5])
+        const table = screen.getByRole('table')
+        expect(within(table).getAllByRole('row')).toHaveLength(3)
+        expect(table).toHaveTextContent('61.5')
+
+        const toggle = screen.getByRole('button', { name: 'Show the numbers' })
+        expect(toggle).toHaveAttribute('aria-expanded', 'false')
+        await userEvent.click(toggle)
+        expect(screen.getByRole('button', { name: 'Hide the numbers' })).toHaveAttribute(
+            'aria-expanded',
+            'true'
+        )
+    })
+
+    it('shows an empty state when nothing was measured', () => {
+        render(<TrendChart title="Weight" unit="kg" series={[{ label: 'Weight', points: [] }]} />)
+        expect(screen.getByText('No measurements recorded yet.')).toBeInTheDocument()
+        expect(screen.queryByTestId('line-chart')).toBeNull()
+    })
+})
+
+describe('PhnCard', () => {
+    it('shows the PHN, encodes exactly the PHN in the QR code and prints', async () => {
+        const onPrint = jest.fn()
+        const { container } = render(
+            <PhnCard phn={PHN} name="Nadeesha Perera" issuedOn="2026-11-20" onPrint={onPrint} />
+        )
+        expect(hasValidCheckDigit('verhoeff', PHN)).toBe(true)
+        expect(screen.getByRole('img', { name: /QR code of PHN/ })).toBeInTheDocument()
+        expect(screen.getByText('Nadeesha Perera')).toBeInTheDocument()
+        expect(container.querySelector('style')?.textContent).toContain('@media print')
+        await userEvent.click(screen.getByRole('button', { name: 'Print PHN card' }))
+        expect(onPrint).toHaveBeenCalledTimes(1)
+    })
+})
+
+describe('ErrorState and EmptyState', () => {
+    it('announces the error and offers a retry', async () => {
+        const onRetry = jest.fn()
+        render(<ErrorState message="The FHIR record is unreachable." onRetry={onRetry} />)
+        expect(screen.getByRole('alert')).toHaveTextContent('The FHIR record is unreachable.')
+        await userEvent.click(screen.getByRole('button', { name: 'Try again' }))
+        expect(onRetry).toHaveBeenCalled()
+    })
+
+    it('names the empty section', () => {
+        render(<EmptyState title="No visits yet" />)
+        expect(screen.getByRole('region', { name: 'No visits yet' })).toBeInTheDocument()
+    })
+})
+
+describe('PendingSyncIndicator', () => {
+    it('shows the count and retries on request', async () => {
+        const onRetry = jest.fn()
+        const { rerender } = render(<PendingSyncIndicator count={2} onRetry={onRetry} />)
+        expect(screen.getByRole('status')).toHaveTextContent(
+            '2 records waiting to reach the national record'
+        )
+        await userEvent.click(screen.getByRole('button', { name: 'Retry now' }))
+        expect(onRetry).toHaveBeenCalledTimes(1)
+        rerender(<PendingSyncIndicator count={0} onRetry={onRetry} />)
+        expect(screen.getByRole('status')).toHaveTextContent(
+            'All records are in the national record'
+        )
+        expect(screen.queryByRole('button')).toBeNull()
+    })
+})
+
+describe('LanguageSwitch', () => {
+    it('is labelled and shows the current language in its own script', () => {
+        render(<LanguageSwitch value="si_LK" onChange={jest.fn()} />)
+        expect(screen.getByText('Language')).toBeInTheDocument()
+        expect(screen.getByText('සිංහල')).toBeInTheDocument()
+    })
+})

@@ -1,0 +1,37 @@
+import i18n from '@dhis2/d2-i18n'
+import { ageInYears, eddFromLmp, gestationalAgeIfAfterLmp, lmpFromEdd, todayIn } from '../anc'
+
+export function formatGestationalAgeText(weeks: number, days: number): string {
+    return i18n.t('{{weeks}} weeks {{days}} days', { weeks, days })
+}
+
+export interface PregnancyDates {
+    ageYears?: number
+    gestationalAge?: { weeks: number; days: number }
+    edd?: string
+}
+
+/** Age today, GA today and EDD from what the record has (LMP, or an EDD from ultrasound). */
+export function pregnancyDates(input: {
+    birthDate?: string
+    lmp?: string
+    edd?: string
+    today?: string
+}): PregnancyDates {
+    const today = input.today ?? todayIn()
+    const result: PregnancyDates = {}
+    if (input.birthDate) {
+        const age = ageInYears(input.birthDate, today)
+        if (age !== undefined && age >= 0) result.ageYears = age
+    }
+    const lmp = input.lmp ?? (input.edd ? lmpFromEdd(input.edd) : undefined)
+    if (lmp) {
+        const ga = gestationalAgeIfAfterLmp(lmp, today)
+        // Past 45 weeks the pregnancy has ended; a GA would mislead.
+        if (ga && ga.weeks < 45) result.gestationalAge = { weeks: ga.weeks, days: ga.days }
+        result.edd = input.edd ?? eddFromLmp(lmp)
+    } else if (input.edd) {
+        result.edd = input.edd
+    }
+    return result
+}
