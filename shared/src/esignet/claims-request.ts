@@ -16,8 +16,8 @@ export interface ClaimsRequest {
     id_token?: Record<string, ClaimRequestEntry | null>
 }
 
-/** One claim as the claims mapping config lists it (`name#sin` style tags are allowed). */
-export interface RequestedClaim {
+/** One claim to ask for; `ClaimsMappingConfig.requestedClaims` from shared/src/claims fits (`name#sin` tags allowed). */
+export interface ClaimToRequest {
     claim: string
     essential: boolean
     purpose?: string
@@ -32,7 +32,7 @@ const CLAIM_NAME = /^[A-Za-z][A-Za-z0-9_.]*$/
  * not through the claim name. If a claim is listed twice, essential wins, so a mapping can never
  * downgrade a claim that another field needs.
  */
-export function buildClaimsRequest(claims: readonly RequestedClaim[]): ClaimsRequest {
+export function buildClaimsRequest(claims: readonly ClaimToRequest[]): ClaimsRequest {
     const userinfo: Record<string, ClaimRequestEntry> = {}
     for (const requested of claims) {
         const name = requested.claim.split('#')[0] ?? ''

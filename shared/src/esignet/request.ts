@@ -1,5 +1,5 @@
 import { OidcClient, SigninState, WebStorageStateStore } from 'oidc-client-ts'
-import { buildClaimsRequest, type RequestedClaim } from './claims-request'
+import { buildClaimsRequest, type ClaimToRequest } from './claims-request'
 import { uiLocalesFor, type EsignetPublicConfig } from './config'
 import { randomUrlSafeToken } from './random'
 
@@ -15,7 +15,7 @@ export interface AuthorizeRequestOptions {
     /** The user's DHIS2 UI language (`si`, `ta_LK`, ...). */
     language: string
     /** From the claims mapping config; when absent the relay's claims request is used. */
-    claims?: readonly RequestedClaim[]
+    claims?: readonly ClaimToRequest[]
     display?: 'page' | 'popup'
     storage?: Storage
 }

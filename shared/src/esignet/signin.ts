@@ -1,4 +1,4 @@
-import type { RequestedClaim } from './claims-request'
+import type { ClaimToRequest } from './claims-request'
 import {
     CALLBACK_CHANNEL,
     REDIRECT_RESULT_KEY,
@@ -22,7 +22,7 @@ export interface SigninOptions<T> {
     /** The user's UI language; becomes `ui_locales`. */
     language: string
     /** Requested claims from the mapping config; defaults to the relay's claims request. */
-    claims?: readonly RequestedClaim[]
+    claims?: readonly ClaimToRequest[]
     exchange: Exchange<T>
     /**
      * When the browser blocks the popup: `report` resolves `popup_blocked` (the app can offer
