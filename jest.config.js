@@ -18,6 +18,10 @@ const esmPackages = [
     'fhirclient',
     'oidc-client-ts',
     'jwt-decode',
+    // @fastify/cookie loads the ESM-only `cookie` 2 with import(), which Jest's CommonJS runtime
+    // cannot run: transpiling both turns it into require().
+    '@fastify/cookie',
+    'cookie',
 ]
 
 const swc = [
@@ -77,7 +81,7 @@ module.exports = {
             displayName: 'e2e',
             testEnvironment: 'node',
             roots: ['<rootDir>/e2e'],
-            testTimeout: 120000,
+            setupFilesAfterEnv: ['<rootDir>/scripts/jest/setup-e2e.ts'],
         },
     ],
 }
