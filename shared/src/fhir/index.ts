@@ -1,0 +1,7 @@
+export * from './config'
+export * from './tracker-shapes'
+export * from './uuid'
+export * from './to-bundle'
+export * from './from-bundle'
+export * from './client'
+export { fixtureTrackedEntity } from './fixtures'
