@@ -27,11 +27,11 @@ export interface RelayConfig {
         signingAlgs: string[]
         authorizationEndpoint?: string
         scope: string
-        acrValues: string
+        acrValues: string[]
         essentialClaims: string[]
         voluntaryClaims: string[]
         uiLocales: string[]
-        claimsLocales: string
+        claimsLocales: string[]
         timeoutMs: number
     }
     allowedRedirectUris: string[]
@@ -158,7 +158,7 @@ export async function parseSettings(
             clientKey: clientKey as KeyMaterial,
             signingAlgs: s.list('ESIGNET_SIGNING_ALGS', ['RS256', 'PS256'], SIGNING_ALGS),
             scope: s.string('ESIGNET_SCOPE', 'openid profile'),
-            acrValues: s.string('ESIGNET_ACR_VALUES', 'mosip:idp:acr:generated-code'),
+            acrValues: s.list('ESIGNET_ACR_VALUES', ['mosip:idp:acr:generated-code']),
             essentialClaims: s.list('ESIGNET_ESSENTIAL_CLAIMS', ['name', 'birthdate', 'gender']),
             voluntaryClaims: s.list('ESIGNET_VOLUNTARY_CLAIMS', [
                 'phone_number',
@@ -166,7 +166,7 @@ export async function parseSettings(
                 'address',
             ]),
             uiLocales: s.list('ESIGNET_UI_LOCALES', ['en', 'si', 'ta']),
-            claimsLocales: s.string('ESIGNET_CLAIMS_LOCALES', 'en'),
+            claimsLocales: s.list('ESIGNET_CLAIMS_LOCALES', ['en']),
             timeoutMs: s.integer('ESIGNET_TIMEOUT_MS', 10000, 100, 60000),
         },
         allowedRedirectUris: s.redirectUris('RELAY_ALLOWED_REDIRECT_URIS'),

@@ -428,7 +428,7 @@ describe('GET /config', () => {
                 authorizationEndpoint: `${f.issuer.base}/authorize`,
                 clientId: 'anc-relay',
                 scope: 'openid profile',
-                acrValues: 'mosip:idp:acr:generated-code',
+                acrValues: ['mosip:idp:acr:generated-code'],
                 claims: {
                     userinfo: {
                         name: { essential: true },
@@ -437,8 +437,9 @@ describe('GET /config', () => {
                     },
                     id_token: {},
                 },
-                claimsLocales: 'en',
-                uiLocales: ['en', 'si', 'ta'],
+                claimsLocales: ['en'],
+                uiLocalesSupported: ['en', 'si', 'ta'],
+                issuer: f.issuer.base,
             })
             expect(response.body).not.toMatch(/"d"|PRIVATE/)
         } finally {

@@ -1,5 +1,4 @@
 import { generateKeyPair } from 'jose'
-import * as prettier from 'prettier'
 import path from 'node:path'
 import { buildRelay } from './app'
 import type { RelayConfig } from './config'
@@ -7,9 +6,9 @@ import type { RelayConfig } from './config'
 export const OPENAPI_PATH = path.resolve(__dirname, '../openapi.json')
 
 /**
- * The relay's OpenAPI description, generated from its route schemas and formatted as the repo's
- * Prettier settings would, so the committed file is byte-stable. Uses throwaway settings: nothing
- * in the document depends on secrets or URLs.
+ * The relay's OpenAPI description, generated from its route schemas, as stable JSON (the file is
+ * in .prettierignore, so this text is what gets committed). Uses throwaway settings: nothing in
+ * the document depends on secrets or URLs.
  */
 export async function renderOpenApi(): Promise<string> {
     const { privateKey } = await generateKeyPair('RS256')
@@ -21,11 +20,11 @@ export async function renderOpenApi(): Promise<string> {
             clientKey: { key: privateKey, alg: 'RS256' },
             signingAlgs: ['RS256'],
             scope: 'openid profile',
-            acrValues: 'mosip:idp:acr:generated-code',
+            acrValues: ['mosip:idp:acr:generated-code'],
             essentialClaims: [],
             voluntaryClaims: [],
             uiLocales: ['en'],
-            claimsLocales: 'en',
+            claimsLocales: ['en'],
             timeoutMs: 1000,
         },
         allowedRedirectUris: ['https://dhis2.invalid/callback.html'],
@@ -44,13 +43,5 @@ export async function renderOpenApi(): Promise<string> {
     await app.ready()
     const document = app.swagger()
     await app.close()
-    const options = (await prettier.resolveConfig(OPENAPI_PATH)) ?? {}
-    return prettier.format(JSON.stringify(document), {
-        tabWidth: 4,
-        singleQuote: true,
-        semi: false,
-        printWidth: 100,
-        ...options,
-        parser: 'json',
-    })
+    return `${JSON.stringify(document, null, 4)}\n`
 }

@@ -396,7 +396,8 @@ export class EsignetClient {
             acrValues: this.config.acrValues,
             claims: { userinfo: claims, id_token: {} },
             claimsLocales: this.config.claimsLocales,
-            uiLocales: this.config.uiLocales,
+            uiLocalesSupported: this.config.uiLocales,
+            issuer: metadata.issuer,
         }
     }
 }
