@@ -1,4 +1,13 @@
-import { addDays, ageInYears, calendarDateOf, daysBetween, isCalendarDate, todayIn, toDayNumber } from './dates'
+import {
+    addDays,
+    ageInYears,
+    calendarDateOf,
+    daysBetween,
+    fromDayNumber,
+    isCalendarDate,
+    todayIn,
+    toDayNumber,
+} from './dates'
 import {
     dateAtGestationalAge,
     eddFromLmp,
@@ -36,6 +45,16 @@ describe('calendar dates', () => {
         // Europe's DST change on 2024-03-31 must not make a 23- or 25-hour "day".
         expect(daysBetween('2024-03-30', '2024-04-01')).toBe(2)
         expect(toDayNumber('1970-01-01')).toBe(0)
+    })
+
+    it('agrees with Date.UTC for every day from 1899 to 2101 (integer day arithmetic)', () => {
+        const mismatches: string[] = []
+        for (let day = toDayNumber('1899-01-01')!; day <= toDayNumber('2101-12-31')!; day++) {
+            const iso = new Date(day * 86_400_000).toISOString().slice(0, 10)
+            if (fromDayNumber(day) !== iso || toDayNumber(iso) !== day) mismatches.push(iso)
+        }
+        expect(mismatches).toEqual([])
+        expect(toDayNumber('1900-01-01')).toBe(-25567)
     })
 
     it('takes the date part of DHIS2 and FHIR date-times without shifting it', () => {

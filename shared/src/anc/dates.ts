@@ -7,31 +7,69 @@
 export type CalendarDate = string
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-const MS_PER_DAY = 86_400_000
 
-/** Day number (days since 1970-01-01) of a valid calendar date, or undefined. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+function twoDigits(s: string, at: number): number {
+    const a = s.charCodeAt(at) - 48
+    const b = s.charCodeAt(at + 1) - 48
+    return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1
+}
+
+function isLeap(y: number): boolean {
+    return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+}
+
+/**
+ * Day number (days since 1970-01-01) of a valid calendar date, or undefined. Pure integer
+ * arithmetic (Hinnant's days_from_civil): no Date object, no time zone, and fast, because the
+ * FHIR mapping calls it for every contact.
+ */
 export function toDayNumber(date: string): number | undefined {
-    const m = ISO_DATE.exec(date)
-    if (!m) return undefined
-    const y = Number(m[1])
-    const mo = Number(m[2])
-    const d = Number(m[3])
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined
-    const ms = Date.UTC(y, mo - 1, d)
-    const back = new Date(ms)
-    // Date.UTC rolls 2023-02-30 over to March: reject anything that did not round-trip.
-    if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
+    if (
+        typeof date !== 'string' ||
+        date.length !== 10 ||
+        date.charCodeAt(4) !== 45 ||
+        date.charCodeAt(7) !== 45
+    ) {
         return undefined
     }
-    return Math.round(ms / MS_PER_DAY)
+    const hi = twoDigits(date, 0)
+    const lo = twoDigits(date, 2)
+    const m = twoDigits(date, 5)
+    const d = twoDigits(date, 8)
+    if (hi < 0 || lo < 0 || m < 1 || m > 12 || d < 1) return undefined
+    const y = hi * 100 + lo
+    if (d > (m === 2 && isLeap(y) ? 29 : DAYS_IN_MONTH[m - 1]!)) return undefined
+    const yy = m <= 2 ? y - 1 : y
+    const era = Math.floor(yy / 400)
+    const yoe = yy - era * 400
+    const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
+    const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy
+    return era * 146097 + doe - 719468
 }
 
 export function isCalendarDate(date: unknown): date is CalendarDate {
     return typeof date === 'string' && toDayNumber(date) !== undefined
 }
 
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n))
+
 export function fromDayNumber(day: number): CalendarDate {
-    return new Date(day * MS_PER_DAY).toISOString().slice(0, 10)
+    // Hinnant's civil_from_days, the inverse of toDayNumber.
+    const z = day + 719468
+    const era = Math.floor(z / 146097)
+    const doe = z - era * 146097
+    const yoe = Math.floor(
+        (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365
+    )
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+    const mp = Math.floor((5 * doy + 2) / 153)
+    const d = doy - Math.floor((153 * mp + 2) / 5) + 1
+    const m = mp < 10 ? mp + 3 : mp - 9
+    const y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+    if (y < 0 || y > 9999) throw new RangeError('date out of range')
+    return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}`
 }
 
 function dayNumberOrThrow(date: string): number {

@@ -47,7 +47,11 @@ export const MEASUREMENT_RANGES: Readonly<Record<MeasurementKind, MeasurementRan
 
 export type RangeCheck =
     | { ok: true; value: number }
-    | { ok: false; reason: 'notANumber' | 'notAnInteger' | 'belowMinimum' | 'aboveMaximum'; range: MeasurementRange }
+    | {
+          ok: false
+          reason: 'notANumber' | 'notAnInteger' | 'belowMinimum' | 'aboveMaximum'
+          range: MeasurementRange
+      }
 
 /** Checks a typed value (string from an input, or number) against the plausible range. */
 export function checkMeasurement(kind: MeasurementKind, input: string | number): RangeCheck {
@@ -56,7 +60,8 @@ export function checkMeasurement(kind: MeasurementKind, input: string | number):
     // Number('') is 0 and Number('0x10') is 16: accept plain decimals only.
     if (!/^-?\d+(\.\d+)?$/.test(text)) return { ok: false, reason: 'notANumber', range }
     const value = Number(text)
-    if (range.integer && !Number.isInteger(value)) return { ok: false, reason: 'notAnInteger', range }
+    if (range.integer && !Number.isInteger(value))
+        return { ok: false, reason: 'notAnInteger', range }
     if (value < range.min) return { ok: false, reason: 'belowMinimum', range }
     if (value > range.max) return { ok: false, reason: 'aboveMaximum', range }
     return { ok: true, value }

@@ -95,7 +95,7 @@ export function evaluateRiskFlags(input: RiskInput): RiskFlag[] {
         code: RiskFlagCode,
         severity: RiskSeverity,
         evidence: RiskFlag['evidence'],
-        rule: string,
+        rule: string
     ): void => {
         flags.push({ code, severity, evidence, rule })
     }
@@ -117,17 +117,35 @@ export function evaluateRiskFlags(input: RiskInput): RiskFlag[] {
     // A single severe reading is acted on without waiting for the repeat.
     const severeBp = hasRepeat ? severe(s2, d2) : hasFirst && severe(s1, d1)
 
-    if (proteinuria && (severeBp || (input.severePreEclampsiaSymptom && (hypertensive || raised(s1, d1))))) {
-        add('severePreEclampsia', 'red', { ...bpEvidence, urineProtein: input.urineProtein! }, 'BP >= 160/110 with protein >= ++, or protein >= ++ with a severe symptom')
+    if (
+        proteinuria &&
+        (severeBp || (input.severePreEclampsiaSymptom && (hypertensive || raised(s1, d1))))
+    ) {
+        add(
+            'severePreEclampsia',
+            'red',
+            { ...bpEvidence, urineProtein: input.urineProtein! },
+            'BP >= 160/110 with protein >= ++, or protein >= ++ with a severe symptom'
+        )
     } else if (proteinuria && (hypertensive || (!hasRepeat && raised(s1, d1)))) {
-        add('preEclampsia', 'red', { ...bpEvidence, urineProtein: input.urineProtein! }, 'BP >= 140/90 with protein >= ++, below 160/110, no severe symptom')
+        add(
+            'preEclampsia',
+            'red',
+            { ...bpEvidence, urineProtein: input.urineProtein! },
+            'BP >= 140/90 with protein >= ++, below 160/110, no severe symptom'
+        )
     }
     if (severeBp) {
         add('severeHypertension', 'red', bpEvidence, 'SBP >= 160 or DBP >= 110')
     } else if (hypertensive) {
         add('hypertension', 'red', bpEvidence, 'repeat SBP >= 140 or DBP >= 90')
     } else if (!hasRepeat && hasFirst && raised(s1, d1)) {
-        add('raisedBloodPressure', 'yellow', bpEvidence, 'SBP >= 140 or DBP >= 90: take a repeat reading, check urine protein')
+        add(
+            'raisedBloodPressure',
+            'yellow',
+            bpEvidence,
+            'SBP >= 140 or DBP >= 90: take a repeat reading, check urine protein'
+        )
     }
 
     if (num(input.temperatureC) && input.temperatureC >= 38) {
@@ -140,41 +158,79 @@ export function evaluateRiskFlags(input: RiskInput): RiskFlag[] {
         add('lowOxygenSaturation', 'red', { spo2: input.spo2 }, 'SpO2 < 92 %')
     }
     if (num(input.fetalHeartRate) && (input.fetalHeartRate < 100 || input.fetalHeartRate > 180)) {
-        add('abnormalFetalHeartRate', 'red', { fetalHeartRate: input.fetalHeartRate }, 'fetal heart rate < 100 or > 180 bpm')
+        add(
+            'abnormalFetalHeartRate',
+            'red',
+            { fetalHeartRate: input.fetalHeartRate },
+            'fetal heart rate < 100 or > 180 bpm'
+        )
     }
     if (input.fetalHeartbeatPresent === false && num(input.gaWeeks) && input.gaWeeks >= 20) {
-        add('noFetalHeartbeat', 'red', { gaWeeks: input.gaWeeks }, 'no fetal heartbeat at GA >= 20 weeks: refer')
+        add(
+            'noFetalHeartbeat',
+            'red',
+            { gaWeeks: input.gaWeeks },
+            'no fetal heartbeat at GA >= 20 weeks: refer'
+        )
     }
     if (num(input.haemoglobinGdl)) {
         const threshold = anaemiaThresholdGdl(input.gaWeeks)
         if (input.haemoglobinGdl < threshold) {
-            add('anaemia', 'red', { haemoglobinGdl: input.haemoglobinGdl, thresholdGdl: threshold }, 'Hb < 11 g/dL (GA <= 12 or >= 28), < 10.5 g/dL (12 < GA < 28)')
+            add(
+                'anaemia',
+                'red',
+                { haemoglobinGdl: input.haemoglobinGdl, thresholdGdl: threshold },
+                'Hb < 11 g/dL (GA <= 12 or >= 28), < 10.5 g/dL (12 < GA < 28)'
+            )
         }
     } else if (input.pallor) {
         add('pallor', 'red', { pallor: 'yes' }, 'pallor and no haemoglobin result')
     }
     const signs = (input.dangerSigns ?? []).filter((s) => s !== 'none')
-    if (signs.length > 0) add('dangerSign', 'red', { signs: signs.join(',') }, 'any quick-check danger sign: refer')
+    if (signs.length > 0)
+        add('dangerSign', 'red', { signs: signs.join(',') }, 'any quick-check danger sign: refer')
 
     if (num(input.miscarriagesOrAbortions) && input.miscarriagesOrAbortions >= 2) {
-        add('recurrentPregnancyLoss', 'red', { miscarriagesOrAbortions: input.miscarriagesOrAbortions }, 'miscarriages/abortions >= 2')
+        add(
+            'recurrentPregnancyLoss',
+            'red',
+            { miscarriagesOrAbortions: input.miscarriagesOrAbortions },
+            'miscarriages/abortions >= 2'
+        )
     }
     if (num(input.stillbirths) && input.stillbirths >= 1) {
         add('previousStillbirth', 'red', { stillbirths: input.stillbirths }, 'stillbirths >= 1')
     }
     if (num(input.caesareanSections) && input.caesareanSections >= 1) {
-        add('previousCaesarean', 'red', { caesareanSections: input.caesareanSections }, 'C-sections >= 1')
+        add(
+            'previousCaesarean',
+            'red',
+            { caesareanSections: input.caesareanSections },
+            'C-sections >= 1'
+        )
     }
     if (num(input.numberOfFetuses) && input.numberOfFetuses > 1) {
-        add('multiplePregnancy', 'red', { numberOfFetuses: input.numberOfFetuses }, 'more than one fetus')
+        add(
+            'multiplePregnancy',
+            'red',
+            { numberOfFetuses: input.numberOfFetuses },
+            'more than one fetus'
+        )
     }
     if (input.presentation === 'transverse' && num(input.gaWeeks) && input.gaWeeks >= 28) {
-        add('transversePresentation', 'red', { gaWeeks: input.gaWeeks }, 'transverse lie at GA >= 28 weeks')
+        add(
+            'transversePresentation',
+            'red',
+            { gaWeeks: input.gaWeeks },
+            'transverse lie at GA >= 28 weeks'
+        )
     }
 
     if (num(input.ageYears)) {
-        if (input.ageYears <= 17) add('youngAge', 'yellow', { ageYears: input.ageYears }, 'age <= 17')
-        else if (input.ageYears >= 35) add('advancedAge', 'yellow', { ageYears: input.ageYears }, 'age >= 35')
+        if (input.ageYears <= 17)
+            add('youngAge', 'yellow', { ageYears: input.ageYears }, 'age <= 17')
+        else if (input.ageYears >= 35)
+            add('advancedAge', 'yellow', { ageYears: input.ageYears }, 'age >= 35')
     }
     if (num(input.gravida) && input.gravida >= 5) {
         add('grandMultigravida', 'yellow', { gravida: input.gravida }, 'gravida >= 5')

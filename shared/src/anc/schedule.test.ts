@@ -36,7 +36,9 @@ describe('WHO ANC.S.01 worked examples (interval rules)', () => {
     it('without any contact yet, contact 1 targets 12 weeks and the rest follows the fixed targets', () => {
         const s = ancSchedule({ lmp: LMP, contactDates: [], today: at(8) })
         expect(s.planned.map((c) => c.targetGaWeeks)).toEqual([12, 20, 26, 30, 34, 36, 38, 40])
-        expect(s.next).toEqual(expect.objectContaining({ ordinal: 1, dueDate: at(12), status: 'upcoming' }))
+        expect(s.next).toEqual(
+            expect.objectContaining({ ordinal: 1, dueDate: at(12), status: 'upcoming' })
+        )
     })
 })
 
@@ -57,8 +59,12 @@ describe('late first contacts', () => {
     })
 
     it('a first contact at 12w6d is not late; at 13w0d it is', () => {
-        expect(ancSchedule({ lmp: LMP, contactDates: [at(12, 6)], today: at(13) }).lateFirstContact).toBe(false)
-        expect(ancSchedule({ lmp: LMP, contactDates: [at(13)], today: at(13) }).lateFirstContact).toBe(true)
+        expect(
+            ancSchedule({ lmp: LMP, contactDates: [at(12, 6)], today: at(13) }).lateFirstContact
+        ).toBe(false)
+        expect(
+            ancSchedule({ lmp: LMP, contactDates: [at(13)], today: at(13) }).lateFirstContact
+        ).toBe(true)
     })
 
     it('plans from the last contact actually attended, not from the missed target', () => {

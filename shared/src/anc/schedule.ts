@@ -68,7 +68,11 @@ export interface ScheduleInput {
 export function contactIntervalWeeks(gaWeeks: number, firstContactGaWeeks: number): number {
     if (firstContactGaWeeks >= 30) return 2
     const twoWeeklyFrom =
-        firstContactGaWeeks >= 28 ? 32 : firstContactGaWeeks >= 22 && firstContactGaWeeks <= 23 ? 30 : 34
+        firstContactGaWeeks >= 28
+            ? 32
+            : firstContactGaWeeks >= 22 && firstContactGaWeeks <= 23
+              ? 30
+              : 34
     if (gaWeeks >= twoWeeklyFrom) return 2
     if (gaWeeks >= 26) return 4
     if (gaWeeks >= 20) return 6
@@ -76,7 +80,10 @@ export function contactIntervalWeeks(gaWeeks: number, firstContactGaWeeks: numbe
 }
 
 /** GA (weeks) of the contact after one at `gaWeeks`, or undefined when only the referral is left. */
-export function nextContactGaWeeks(gaWeeks: number, firstContactGaWeeks: number): number | undefined {
+export function nextContactGaWeeks(
+    gaWeeks: number,
+    firstContactGaWeeks: number
+): number | undefined {
     if (gaWeeks >= FINAL_CONTACT_WEEKS) return undefined
     const next = gaWeeks + contactIntervalWeeks(gaWeeks, firstContactGaWeeks)
     return Math.min(next, FINAL_CONTACT_WEEKS)
@@ -90,7 +97,11 @@ export function plannedGaSequence(fromGaWeeks: number, firstContactGaWeeks: numb
     return out
 }
 
-function pendingStatus(dueDate: CalendarDate, today: CalendarDate, expired: boolean): PendingStatus {
+function pendingStatus(
+    dueDate: CalendarDate,
+    today: CalendarDate,
+    expired: boolean
+): PendingStatus {
     if (expired) return 'expired'
     const late = daysBetween(dueDate, today)
     if (late < 0) return 'upcoming'
@@ -102,7 +113,8 @@ export function ancSchedule(input: ScheduleInput): AncSchedule {
     const ignoredContactDates: CalendarDate[] = []
     const valid: CalendarDate[] = []
     for (const date of input.contactDates) {
-        if (daysBetween(lmp, date) < 0 || daysBetween(date, today) < 0) ignoredContactDates.push(date)
+        if (daysBetween(lmp, date) < 0 || daysBetween(date, today) < 0)
+            ignoredContactDates.push(date)
         else valid.push(date)
     }
     valid.sort()
@@ -117,7 +129,10 @@ export function ancSchedule(input: ScheduleInput): AncSchedule {
     const first = attended[0]
     const last = attended[attended.length - 1]
     const targets = !first
-        ? [FIRST_CONTACT_TARGET_WEEKS, ...plannedGaSequence(FIRST_CONTACT_TARGET_WEEKS, FIRST_CONTACT_TARGET_WEEKS)]
+        ? [
+              FIRST_CONTACT_TARGET_WEEKS,
+              ...plannedGaSequence(FIRST_CONTACT_TARGET_WEEKS, FIRST_CONTACT_TARGET_WEEKS),
+          ]
         : plannedGaSequence(last!.gaWeeks, first.gaWeeks)
 
     const planned = targets.map((targetGaWeeks, i) => {

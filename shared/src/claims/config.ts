@@ -109,15 +109,15 @@ export const DEFAULT_CLAIMS_MAPPING: Readonly<ClaimsMappingConfig> = Object.free
         female: 'FEMALE',
         f: 'FEMALE',
         woman: 'FEMALE',
-        'ස්ත්‍රී': 'FEMALE',
-        'ගැහැණු': 'FEMALE',
-        'பெண்': 'FEMALE',
+        ස්ත්‍රී: 'FEMALE',
+        ගැහැණු: 'FEMALE',
+        பெண்: 'FEMALE',
         male: 'MALE',
         m: 'MALE',
         man: 'MALE',
-        'පුරුෂ': 'MALE',
-        'පිරිමි': 'MALE',
-        'ஆண்': 'MALE',
+        පුරුෂ: 'MALE',
+        පිරිමි: 'MALE',
+        ஆண்: 'MALE',
         other: 'OTHER',
     },
     phone: { defaultCountryCode: '94', nationalNumberLengths: [9] },
@@ -127,9 +127,9 @@ export const DEFAULT_CLAIMS_MAPPING: Readonly<ClaimsMappingConfig> = Object.free
 }) as Readonly<ClaimsMappingConfig>
 
 /** The `claims` parameter of /authorize: `{userinfo: {name: {essential: true}, email: null...}}`. */
-export function userinfoClaimsRequest(
-    config: ClaimsMappingConfig = DEFAULT_CLAIMS_MAPPING,
-): { userinfo: Record<string, { essential: true } | null> } {
+export function userinfoClaimsRequest(config: ClaimsMappingConfig = DEFAULT_CLAIMS_MAPPING): {
+    userinfo: Record<string, { essential: true } | null>
+} {
     const userinfo: Record<string, { essential: true } | null> = {}
     for (const { claim, essential } of config.requestedClaims) {
         userinfo[claim] = essential ? { essential: true } : null
@@ -185,21 +185,45 @@ export function mergeClaimsMappingConfig(stored: unknown): {
         const v = stored.requestedClaims
         if (
             Array.isArray(v) &&
-            v.every((c) => isRecord(c) && typeof c.claim === 'string' && CLAIM_NAME.test(c.claim) && typeof c.essential === 'boolean')
+            v.every(
+                (c) =>
+                    isRecord(c) &&
+                    typeof c.claim === 'string' &&
+                    CLAIM_NAME.test(c.claim) &&
+                    typeof c.essential === 'boolean'
+            )
         ) {
-            config.requestedClaims = v.map((c) => ({ claim: c.claim as string, essential: c.essential as boolean }))
+            config.requestedClaims = v.map((c) => ({
+                claim: c.claim as string,
+                essential: c.essential as boolean,
+            }))
         } else fail('requestedClaims', 'must be a list of {claim, essential}')
     }
     if (has('claimOf')) {
         const v = stored.claimOf
-        if (isRecord(v) && Object.entries(v).every(([k, c]) => (MAPPED_FIELDS as readonly string[]).includes(k) && typeof c === 'string' && CLAIM_NAME.test(c))) {
+        if (
+            isRecord(v) &&
+            Object.entries(v).every(
+                ([k, c]) =>
+                    (MAPPED_FIELDS as readonly string[]).includes(k) &&
+                    typeof c === 'string' &&
+                    CLAIM_NAME.test(c)
+            )
+        ) {
             Object.assign(config.claimOf, v)
         } else fail('claimOf', 'must map known fields to claim names')
     }
     if (has('attributeOf')) {
         const v = stored.attributeOf
         // null removes a field from the mapping.
-        if (isRecord(v) && Object.entries(v).every(([k, uid]) => (MAPPED_FIELDS as readonly string[]).includes(k) && (uid === null || (typeof uid === 'string' && UID.test(uid))))) {
+        if (
+            isRecord(v) &&
+            Object.entries(v).every(
+                ([k, uid]) =>
+                    (MAPPED_FIELDS as readonly string[]).includes(k) &&
+                    (uid === null || (typeof uid === 'string' && UID.test(uid)))
+            )
+        ) {
             for (const [k, uid] of Object.entries(v)) {
                 if (uid === null) delete config.attributeOf[k as MappedField]
                 else config.attributeOf[k as MappedField] = uid as string
@@ -208,19 +232,35 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     }
     if (has('languages')) {
         const v = stored.languages
-        if (isRecord(v) && Object.entries(v).every(([k, tags]) => LANG.test(k) && Array.isArray(tags) && tags.every((t) => typeof t === 'string' && LANG.test(t)))) {
-            config.languages = Object.fromEntries(Object.entries(v).map(([k, tags]) => [k, [...(tags as string[])]]))
+        if (
+            isRecord(v) &&
+            Object.entries(v).every(
+                ([k, tags]) =>
+                    LANG.test(k) &&
+                    Array.isArray(tags) &&
+                    tags.every((t) => typeof t === 'string' && LANG.test(t))
+            )
+        ) {
+            config.languages = Object.fromEntries(
+                Object.entries(v).map(([k, tags]) => [k, [...(tags as string[])]])
+            )
         } else fail('languages', 'must map 2-letter locales to lists of 2- or 3-letter tags')
     }
     if (has('fallbackLanguages')) {
         const v = stored.fallbackLanguages
-        if (Array.isArray(v) && v.every((t) => typeof t === 'string' && LANG.test(t))) config.fallbackLanguages = [...(v as string[])]
+        if (Array.isArray(v) && v.every((t) => typeof t === 'string' && LANG.test(t)))
+            config.fallbackLanguages = [...(v as string[])]
         else fail('fallbackLanguages', 'must be a list of 2- or 3-letter tags')
     }
     if (has('genderOptions')) {
         const v = stored.genderOptions
-        if (isRecord(v) && Object.values(v).every((c) => typeof c === 'string' && OPTION_CODE.test(c))) {
-            config.genderOptions = Object.fromEntries(Object.entries(v).map(([k, c]) => [k.normalize('NFC').toLowerCase(), c as string]))
+        if (
+            isRecord(v) &&
+            Object.values(v).every((c) => typeof c === 'string' && OPTION_CODE.test(c))
+        ) {
+            config.genderOptions = Object.fromEntries(
+                Object.entries(v).map(([k, c]) => [k.normalize('NFC').toLowerCase(), c as string])
+            )
         } else fail('genderOptions', 'must map labels to option codes')
     }
     if (has('phone')) {
@@ -232,12 +272,17 @@ export function mergeClaimsMappingConfig(stored: unknown): {
             Array.isArray(v.nationalNumberLengths) &&
             v.nationalNumberLengths.every((n) => Number.isInteger(n) && n >= 4 && n <= 14)
         ) {
-            config.phone = { defaultCountryCode: v.defaultCountryCode, nationalNumberLengths: [...(v.nationalNumberLengths as number[])] }
-        } else fail('phone', 'needs defaultCountryCode (1-3 digits) and nationalNumberLengths (4-14)')
+            config.phone = {
+                defaultCountryCode: v.defaultCountryCode,
+                nationalNumberLengths: [...(v.nationalNumberLengths as number[])],
+            }
+        } else
+            fail('phone', 'needs defaultCountryCode (1-3 digits) and nationalNumberLengths (4-14)')
     }
     if (has('addressParts')) {
         const v = stored.addressParts
-        if (Array.isArray(v) && v.every((p) => typeof p === 'string' && CLAIM_NAME.test(p))) config.addressParts = [...(v as string[])]
+        if (Array.isArray(v) && v.every((p) => typeof p === 'string' && CLAIM_NAME.test(p)))
+            config.addressParts = [...(v as string[])]
         else fail('addressParts', 'must be a list of address sub-claim names')
     }
     if (has('addressSeparator')) {
@@ -247,7 +292,8 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     }
     if (has('maxLength')) {
         const v = stored.maxLength
-        if (typeof v === 'number' && Number.isInteger(v) && v >= 10 && v <= 50000) config.maxLength = v
+        if (typeof v === 'number' && Number.isInteger(v) && v >= 10 && v <= 50000)
+            config.maxLength = v
         else fail('maxLength', 'must be an integer from 10 to 50000')
     }
     return { config, problems }

@@ -45,7 +45,13 @@ const singleLanguage = {
     birthdate: '1987/11/25',
     phone_number: '+919427357934',
     email: 'siddhartha.km@gmail.com',
-    address: { street_address: 'Slung', locality: 'yuán', region: 'Fès-Meknès', postal_code: '45009', country: 'Cmattye' },
+    address: {
+        street_address: 'Slung',
+        locality: 'yuán',
+        region: 'Fès-Meknès',
+        postal_code: '45009',
+        country: 'Cmattye',
+    },
 }
 
 const A = ATTRIBUTES
@@ -88,7 +94,10 @@ describe('real eSignet-shaped payloads', () => {
         ['name#en', 'en', 'English'],
         ['name#ta', 'tam', 'தமிழ்'],
     ])('accepts 2-letter tag %s for locale %s', (key, locale, value) => {
-        const r = mapClaimsToAttributes({ sub: SUB, [key]: value, 'name#fra': 'Français' }, { locale, today: TODAY })
+        const r = mapClaimsToAttributes(
+            { sub: SUB, [key]: value, 'name#fra': 'Français' },
+            { locale, today: TODAY }
+        )
         expect(r.values[A.fullName]).toBe(value)
     })
 
@@ -106,7 +115,10 @@ describe('real eSignet-shaped payloads', () => {
     })
 
     it('picks a remaining language deterministically when neither locale nor fallback is present', () => {
-        const r = mapClaimsToAttributes({ sub: SUB, 'name#fra': 'Jean', 'name#ara': 'جان' }, { locale: 'si', today: TODAY })
+        const r = mapClaimsToAttributes(
+            { sub: SUB, 'name#fra': 'Jean', 'name#ara': 'جان' },
+            { locale: 'si', today: TODAY }
+        )
         expect(r.values[A.fullName]).toBe('جان')
     })
 })
@@ -123,7 +135,10 @@ describe('missing and declined claims', () => {
     })
 
     it('reports a missing sub and maps nothing from a non-object', () => {
-        expect(mapClaimsToAttributes({ name: 'A B' }, { today: TODAY }).problems).toContainEqual({ claim: 'sub', reason: 'missing' })
+        expect(mapClaimsToAttributes({ name: 'A B' }, { today: TODAY }).problems).toContainEqual({
+            claim: 'sub',
+            reason: 'missing',
+        })
         for (const payload of [null, 'name', 42, [multilingual]]) {
             expect(mapClaimsToAttributes(payload, { today: TODAY })).toEqual({
                 values: {},
@@ -171,25 +186,35 @@ describe('wrong formats are reported, never guessed', () => {
     })
 
     it('reports the claim key as received, language tag included', () => {
-        const r = mapClaimsToAttributes({ ...multilingual, 'gender#sin': 'නොදනී' }, { locale: 'si', today: TODAY })
+        const r = mapClaimsToAttributes(
+            { ...multilingual, 'gender#sin': 'නොදනී' },
+            { locale: 'si', today: TODAY }
+        )
         expect(r.problems).toEqual([{ claim: 'gender#sin', reason: 'unknownGender' }])
         expect(r.values[A.sex]).toBeUndefined()
     })
 
     it('refuses a non-object address and an address with one bad part, whole', () => {
-        expect(mapClaimsToAttributes({ ...singleLanguage, address: 'Lake Road' }, { today: TODAY }).problems).toEqual([
-            { claim: 'address', reason: 'badAddress' },
-        ])
+        expect(
+            mapClaimsToAttributes({ ...singleLanguage, address: 'Lake Road' }, { today: TODAY })
+                .problems
+        ).toEqual([{ claim: 'address', reason: 'badAddress' }])
         const r = mapClaimsToAttributes(
-            { ...multilingual, address: { ...multilingual.address, 'locality#eng': 'Gam\u202epaha' } },
-            { today: TODAY },
+            {
+                ...multilingual,
+                address: { ...multilingual.address, 'locality#eng': 'Gam\u202epaha' },
+            },
+            { today: TODAY }
         )
         expect(r.problems).toEqual([{ claim: 'address.locality#eng', reason: 'bidiControls' }])
         expect(r.values[A.address]).toBeUndefined()
     })
 
     it('uses address.formatted when no structured parts exist', () => {
-        const r = mapClaimsToAttributes({ ...singleLanguage, address: { formatted: '1 Main St, Kandy' } }, { today: TODAY })
+        const r = mapClaimsToAttributes(
+            { ...singleLanguage, address: { formatted: '1 Main St, Kandy' } },
+            { today: TODAY }
+        )
         expect(r.values[A.address]).toBe('1 Main St, Kandy')
     })
 })
@@ -218,14 +243,17 @@ describe('hostile strings', () => {
     })
 
     it('keeps the zero-width joiner Sinhala needs, and normalises to NFC and single spaces', () => {
-        const r = mapClaimsToAttributes({ ...singleLanguage, name: '  ශ්‍රී \t  Cafe\u0301 ' }, { today: TODAY })
+        const r = mapClaimsToAttributes(
+            { ...singleLanguage, name: '  ශ්‍රී \t  Cafe\u0301 ' },
+            { today: TODAY }
+        )
         expect(r.values[A.fullName]).toBe('ශ්‍රී Café')
     })
 
     it('is immune to prototype-pollution keys', () => {
         const payload = JSON.parse(
             `{"sub":"${SUB}","__proto__":{"polluted":"yes","name":"Mallory"},"constructor":{"prototype":{"polluted":"yes"}},` +
-                `"name#__proto__":"x","address":{"__proto__":{"locality":"Evil"},"locality":"Kandy"},"gender":"__proto__"}`,
+                `"name#__proto__":"x","address":{"__proto__":{"locality":"Evil"},"locality":"Kandy"},"gender":"__proto__"}`
         ) as unknown
         const r = mapClaimsToAttributes(payload, { today: TODAY })
         expect(({} as Record<string, unknown>).polluted).toBeUndefined()
@@ -258,9 +286,12 @@ describe('normalisers', () => {
         expect(normalisePhone(raw, '94', [9])).toEqual({ ok: true, value: e164 })
     })
 
-    it.each(['+9477123456', '07712345678', '+0771234567', '12345', '++94771234567'])('phone %j is refused', (raw) => {
-        expect(normalisePhone(raw, '94', [9]).ok).toBe(false)
-    })
+    it.each(['+9477123456', '07712345678', '+0771234567', '12345', '++94771234567'])(
+        'phone %j is refused',
+        (raw) => {
+            expect(normalisePhone(raw, '94', [9]).ok).toBe(false)
+        }
+    )
 
     it('honours a configured default country code', () => {
         expect(normalisePhone('0612345678', '33', [9])).toEqual({ ok: true, value: '+33612345678' })
@@ -275,7 +306,14 @@ describe('normalisers', () => {
         expect(normaliseNic(raw)).toEqual({ ok: true, value: nic })
     })
 
-    it.each(['85340093V', '853400937Z', '850000937V', '853700937V', '19853400093', 'NIC198534000937'])('NIC %j is refused', (raw) => {
+    it.each([
+        '85340093V',
+        '853400937Z',
+        '850000937V',
+        '853700937V',
+        '19853400093',
+        'NIC198534000937',
+    ])('NIC %j is refused', (raw) => {
         expect(normaliseNic(raw)).toEqual({ ok: false, reason: 'badNic' })
     })
 })
@@ -318,8 +356,16 @@ describe('mapping config from the datastore', () => {
         })
         expect(problems).toEqual([])
         const r = mapClaimsToAttributes(
-            { sub: SUB, name: 'Amélie', gender: 'femme', birthdate: '1990/01/02', email: 'a@b.fr', nic: '199000200123', phone_number: '0612345678' },
-            { config, today: TODAY },
+            {
+                sub: SUB,
+                name: 'Amélie',
+                gender: 'femme',
+                birthdate: '1990/01/02',
+                email: 'a@b.fr',
+                nic: '199000200123',
+                phone_number: '0612345678',
+            },
+            { config, today: TODAY }
         )
         expect(r.values).toEqual({
             [A.fullName]: 'Amélie',
@@ -349,6 +395,8 @@ describe('mapping config from the datastore', () => {
     it('ignores a polluted stored config', () => {
         const { config } = mergeClaimsMappingConfig(JSON.parse('{"__proto__":{"maxLength":5}}'))
         expect(config.maxLength).toBe(230)
-        expect(mergeClaimsMappingConfig('x').problems).toEqual([{ path: '', reason: 'not an object' }])
+        expect(mergeClaimsMappingConfig('x').problems).toEqual([
+            { path: '', reason: 'not an object' },
+        ])
     })
 })

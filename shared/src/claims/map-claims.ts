@@ -43,7 +43,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /** Language tags to try for a locale, most preferred first. */
-export function languagePreference(locale: string | undefined, config: ClaimsMappingConfig): string[] {
+export function languagePreference(
+    locale: string | undefined,
+    config: ClaimsMappingConfig
+): string[] {
     const primary = (locale ?? '').toLowerCase().split(/[-_]/)[0] ?? ''
     let own: string[] = []
     if (Object.hasOwn(config.languages, primary)) own = config.languages[primary] ?? []
@@ -63,11 +66,16 @@ interface Picked {
  * Finds `<base>` or `<base>#<lang>` among the object's own keys, preferring the given tags
  * ('' = untagged), then any remaining tag in sorted order so the choice is stable.
  */
-export function pickLanguageTagged(obj: Record<string, unknown>, base: string, prefs: readonly string[]): Picked | undefined {
+export function pickLanguageTagged(
+    obj: Record<string, unknown>,
+    base: string,
+    prefs: readonly string[]
+): Picked | undefined {
     const byTag = new Map<string, string>()
     for (const key of Object.keys(obj)) {
         if (key === base) byTag.set('', key)
-        else if (key.startsWith(`${base}#`)) byTag.set(key.slice(base.length + 1).toLowerCase(), key)
+        else if (key.startsWith(`${base}#`))
+            byTag.set(key.slice(base.length + 1).toLowerCase(), key)
     }
     if (byTag.size === 0) return undefined
     for (const tag of prefs) {
@@ -78,7 +86,10 @@ export function pickLanguageTagged(obj: Record<string, unknown>, base: string, p
     return { key, value: obj[key] }
 }
 
-export function mapClaimsToAttributes(claims: unknown, options: MapClaimsOptions = {}): ClaimsMappingResult {
+export function mapClaimsToAttributes(
+    claims: unknown,
+    options: MapClaimsOptions = {}
+): ClaimsMappingResult {
     const config = options.config ?? DEFAULT_CLAIMS_MAPPING
     const today = options.today ?? todayIn()
     const prefs = languagePreference(options.locale, config)
@@ -97,7 +108,11 @@ export function mapClaimsToAttributes(claims: unknown, options: MapClaimsOptions
         values[uid] = value
         verifiedAttributes.push(uid)
     }
-    const apply = (field: MappedField, normalise: (raw: unknown) => Normalised, tagged: boolean): void => {
+    const apply = (
+        field: MappedField,
+        normalise: (raw: unknown) => Normalised,
+        tagged: boolean
+    ): void => {
         if (config.attributeOf[field] === undefined) return
         const base = config.claimOf[field]
         const picked = tagged
@@ -121,7 +136,16 @@ export function mapClaimsToAttributes(claims: unknown, options: MapClaimsOptions
     apply('familyName', text, true)
     apply('birthDate', (raw) => normaliseBirthdate(raw, today), false)
     apply('sex', (raw) => normaliseGender(raw, config.genderOptions, config.maxLength), true)
-    apply('phone', (raw) => normalisePhone(raw, config.phone.defaultCountryCode, config.phone.nationalNumberLengths), false)
+    apply(
+        'phone',
+        (raw) =>
+            normalisePhone(
+                raw,
+                config.phone.defaultCountryCode,
+                config.phone.nationalNumberLengths
+            ),
+        false
+    )
     apply('email', normaliseEmail, false)
     apply('sub', normaliseSub, false)
     // Only a claim the person chose to share reaches userinfo: its presence is the consent.
@@ -137,7 +161,7 @@ function mapAddress(
     prefs: readonly string[],
     set: (field: MappedField, value: string) => void,
     problems: ClaimProblem[],
-    essential: ReadonlySet<string>,
+    essential: ReadonlySet<string>
 ): void {
     if (config.attributeOf.address === undefined) return
     const base = config.claimOf.address

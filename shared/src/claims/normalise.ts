@@ -25,6 +25,7 @@ export type ClaimProblemReason =
 
 export type Normalised = { ok: true; value: string } | { ok: false; reason: ClaimProblemReason }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 // Embeddings, overrides, isolates and directional marks can make text display differently
 // from what is stored (e.g. a name that renders reversed): refuse them.
@@ -39,7 +40,8 @@ export function normaliseText(raw: unknown, maxLength: number): Normalised {
     if (typeof raw !== 'string') return { ok: false, reason: 'notAString' }
     // Check length before any work so a multi-megabyte claim costs nothing.
     if (raw.length > maxLength * 4) return { ok: false, reason: 'tooLong' }
-    if (CONTROL.test(raw.replace(/[\t\n\r]/g, ' '))) return { ok: false, reason: 'controlCharacters' }
+    if (CONTROL.test(raw.replace(/[\t\n\r]/g, ' ')))
+        return { ok: false, reason: 'controlCharacters' }
     if (BIDI.test(raw)) return { ok: false, reason: 'bidiControls' }
     if (INVISIBLE.test(raw)) return { ok: false, reason: 'invisibleCharacters' }
     if (MARKUP.test(raw)) return { ok: false, reason: 'markup' }
@@ -60,7 +62,11 @@ export function normaliseBirthdate(raw: unknown, today: string): Normalised {
     return { ok: true, value: iso }
 }
 
-export function normaliseGender(raw: unknown, options: Record<string, string>, maxLength: number): Normalised {
+export function normaliseGender(
+    raw: unknown,
+    options: Record<string, string>,
+    maxLength: number
+): Normalised {
     const text = normaliseText(raw, maxLength)
     if (!text.ok) return text
     const label = text.value.toLowerCase()
@@ -75,9 +81,10 @@ export function normaliseGender(raw: unknown, options: Record<string, string>, m
 export function normalisePhone(
     raw: unknown,
     defaultCountryCode: string,
-    nationalNumberLengths: readonly number[],
+    nationalNumberLengths: readonly number[]
 ): Normalised {
-    if (typeof raw !== 'string' || raw.length > 40) return { ok: false, reason: raw === undefined ? 'missing' : 'badPhone' }
+    if (typeof raw !== 'string' || raw.length > 40)
+        return { ok: false, reason: raw === undefined ? 'missing' : 'badPhone' }
     const compact = raw.trim().replace(/[\s\-.()\u00a0]/g, '')
     let digits: string
     if (/^\+[0-9]+$/.test(compact)) digits = compact.slice(1)
@@ -88,10 +95,12 @@ export function normalisePhone(
     } else return { ok: false, reason: 'badPhone' }
     if (digits.startsWith(defaultCountryCode)) {
         const national = digits.slice(defaultCountryCode.length)
-        if (!nationalNumberLengths.includes(national.length)) return { ok: false, reason: 'badPhone' }
+        if (!nationalNumberLengths.includes(national.length))
+            return { ok: false, reason: 'badPhone' }
     }
     // E.164: at most 15 digits, country codes never start with 0.
-    if (digits.length < 8 || digits.length > 15 || digits.startsWith('0')) return { ok: false, reason: 'badPhone' }
+    if (digits.length < 8 || digits.length > 15 || digits.startsWith('0'))
+        return { ok: false, reason: 'badPhone' }
     return { ok: true, value: `+${digits}` }
 }
 
@@ -126,7 +135,8 @@ export function normaliseNic(raw: unknown): Normalised {
 
 /** eSignet `sub`: a pairwise token (base64url in the mock, long digits in real IDA). */
 export function normaliseSub(raw: unknown): Normalised {
-    if (typeof raw !== 'string') return { ok: false, reason: raw === undefined ? 'missing' : 'notAString' }
+    if (typeof raw !== 'string')
+        return { ok: false, reason: raw === undefined ? 'missing' : 'notAString' }
     if (!/^[A-Za-z0-9_\-.~+/=]{8,255}$/.test(raw)) return { ok: false, reason: 'badSub' }
     return { ok: true, value: raw }
 }

@@ -35,7 +35,7 @@ export class FhirClientError extends Error {
         readonly kind: FhirClientErrorKind,
         message: string,
         readonly status?: number,
-        readonly outcome?: OperationOutcome,
+        readonly outcome?: OperationOutcome
     ) {
         super(message)
         this.name = 'FhirClientError'
@@ -68,7 +68,11 @@ export async function parseFhirBody(body: unknown): Promise<Resource> {
             throw new FhirClientError('badResponse', 'response is not JSON')
         }
     }
-    if (typeof value !== 'object' || value === null || typeof (value as { resourceType?: unknown }).resourceType !== 'string') {
+    if (
+        typeof value !== 'object' ||
+        value === null ||
+        typeof (value as { resourceType?: unknown }).resourceType !== 'string'
+    ) {
         throw new FhirClientError('badResponse', 'response is not a FHIR resource')
     }
     return value as Resource
@@ -80,7 +84,8 @@ function blobText(blob: Blob): Promise<string> {
     return new Promise((resolve, reject) => {
         const reader = new FileReader()
         reader.onload = () => resolve(String(reader.result))
-        reader.onerror = () => reject(new FhirClientError('badResponse', 'unreadable response body'))
+        reader.onerror = () =>
+            reject(new FhirClientError('badResponse', 'unreadable response body'))
         reader.readAsText(blob)
     })
 }
@@ -144,34 +149,58 @@ export class AncFhirClient {
             ...(init.body ? { 'content-type': 'application/fhir+json' } : {}),
             ...(init.headers as Record<string, string> | undefined),
         }
-        const options: FhirRequestOptions = { ...init, url, headers, credentials: 'include', includeResponse: true }
+        const options: FhirRequestOptions = {
+            ...init,
+            url,
+            headers,
+            credentials: 'include',
+            includeResponse: true,
+        }
         let result: RawResponse
         try {
-            result = (await this.client.request(options as never, { pageLimit: 1, useRefreshToken: false })) as RawResponse
+            result = (await this.client.request(options as never, {
+                pageLimit: 1,
+                useRefreshToken: false,
+            })) as RawResponse
         } catch (error) {
             throw await toFhirClientError(error)
         }
         const type = result.response.headers.get('content-type') ?? ''
         if (/text\/html/i.test(type)) {
             // A login page instead of FHIR: the DHIS2 session is gone.
-            throw new FhirClientError('sessionExpired', 'the DHIS2 session has expired', result.response.status)
+            throw new FhirClientError(
+                'sessionExpired',
+                'the DHIS2 session has expired',
+                result.response.status
+            )
         }
         return result
     }
 
-    private async json<T extends Resource>(url: string, init: RequestInit = {}): Promise<ReadResult<T>> {
+    private async json<T extends Resource>(
+        url: string,
+        init: RequestInit = {}
+    ): Promise<ReadResult<T>> {
         const { body, response } = await this.send(url, init)
         const resource = (await parseFhirBody(body)) as T
-        const etag = response.headers.get('etag') ?? (resource.meta?.versionId ? `W/"${resource.meta.versionId}"` : undefined)
+        const etag =
+            response.headers.get('etag') ??
+            (resource.meta?.versionId ? `W/"${resource.meta.versionId}"` : undefined)
         return { resource, etag }
     }
 
-    async read<T extends Resource>(resourceType: T['resourceType'], id: string): Promise<ReadResult<T>> {
+    async read<T extends Resource>(
+        resourceType: T['resourceType'],
+        id: string
+    ): Promise<ReadResult<T>> {
         return this.json<T>(`${resourceType}/${encodeURIComponent(id)}`)
     }
 
     /** Updates by id; with `ifMatch` the server refuses (preconditionFailed) if someone changed it since. */
-    async update<T extends Resource>(resource: T, options: { ifMatch?: string } = {}): Promise<ReadResult<T>> {
+    async update<T extends Resource>(
+        resource: T,
+        options: { ifMatch?: string } = {}
+    ): Promise<ReadResult<T>> {
         if (!resource.id) throw new FhirClientError('invalid', 'update needs a resource id')
         return this.json<T>(`${resource.resourceType}/${encodeURIComponent(resource.id)}`, {
             method: 'PUT',
@@ -182,30 +211,46 @@ export class AncFhirClient {
 
     /** Sends a transaction (or batch) Bundle; returns the response Bundle. */
     async transaction(bundle: Bundle): Promise<Bundle> {
-        const { resource } = await this.json<Bundle>('', { method: 'POST', body: JSON.stringify(bundle) })
-        if (resource.resourceType !== 'Bundle') throw new FhirClientError('badResponse', 'expected a Bundle')
+        const { resource } = await this.json<Bundle>('', {
+            method: 'POST',
+            body: JSON.stringify(bundle),
+        })
+        if (resource.resourceType !== 'Bundle')
+            throw new FhirClientError('badResponse', 'expected a Bundle')
         return resource
     }
 
     /** GETs a path below the FHIR base through a batch, so `|` never reaches the route's query string. */
     private async getViaBatch(relativeUrl: string): Promise<Bundle> {
-        const response = await this.transaction({ resourceType: 'Bundle', type: 'batch', entry: [{ request: { method: 'GET', url: relativeUrl } }] })
+        const response = await this.transaction({
+            resourceType: 'Bundle',
+            type: 'batch',
+            entry: [{ request: { method: 'GET', url: relativeUrl } }],
+        })
         const entry: BundleEntry | undefined = response.entry?.[0]
         const status = Number.parseInt(entry?.response?.status ?? '', 10)
-        if (!entry || !Number.isFinite(status)) throw new FhirClientError('badResponse', 'batch response without a status')
+        if (!entry || !Number.isFinite(status))
+            throw new FhirClientError('badResponse', 'batch response without a status')
         if (status >= 300) {
             const outcome = entry.response?.outcome as OperationOutcome | undefined
-            throw new FhirClientError(errorKindForStatus(status), `batch entry failed: ${entry.response?.status}`, status, outcome)
+            throw new FhirClientError(
+                errorKindForStatus(status),
+                `batch entry failed: ${entry.response?.status}`,
+                status,
+                outcome
+            )
         }
         const inner = entry.resource
-        if (inner?.resourceType !== 'Bundle') throw new FhirClientError('badResponse', 'batch entry did not return a Bundle')
+        if (inner?.resourceType !== 'Bundle')
+            throw new FhirClientError('badResponse', 'batch entry did not return a Bundle')
         return inner
     }
 
     private async getPage(relativeUrl: string): Promise<Bundle> {
         if (/\||%7c/i.test(relativeUrl)) return this.getViaBatch(relativeUrl)
         const { resource } = await this.json<Bundle>(relativeUrl)
-        if (resource.resourceType !== 'Bundle') throw new FhirClientError('badResponse', 'expected a Bundle')
+        if (resource.resourceType !== 'Bundle')
+            throw new FhirClientError('badResponse', 'expected a Bundle')
         return resource
     }
 
@@ -232,10 +277,18 @@ export class AncFhirClient {
     }
 
     /** Resources of a type whose identifier is `system|value`, via a batch so the route can carry it. */
-    async searchByIdentifier<T extends Resource>(resourceType: T['resourceType'], system: string, value: string): Promise<T[]> {
-        const first = await this.getViaBatch(`${resourceType}?identifier=${encodeURIComponent(system)}|${encodeURIComponent(value)}`)
+    async searchByIdentifier<T extends Resource>(
+        resourceType: T['resourceType'],
+        system: string,
+        value: string
+    ): Promise<T[]> {
+        const first = await this.getViaBatch(
+            `${resourceType}?identifier=${encodeURIComponent(system)}|${encodeURIComponent(value)}`
+        )
         const all = await this.allPages(first)
-        return (all.entry ?? []).map((e) => e.resource).filter((r): r is T => r?.resourceType === resourceType)
+        return (all.entry ?? [])
+            .map((e) => e.resource)
+            .filter((r): r is T => r?.resourceType === resourceType)
     }
 
     /** The patient's whole record (`Patient/{id}/$everything`), every page. */
@@ -254,13 +307,19 @@ async function toFhirClientError(error: unknown): Promise<FhirClientError> {
             // fhirclient's HttpError has already read a JSON body and appended it, pretty-printed,
             // to its message after a blank line: recover the OperationOutcome from there.
             const at = e.message?.indexOf('\n\n{') ?? -1
-            const parsed = (at >= 0 ? JSON.parse(e.message!.slice(at + 2)) : undefined) as Resource | undefined
+            const parsed = (at >= 0 ? JSON.parse(e.message!.slice(at + 2)) : undefined) as
+                Resource | undefined
             if (parsed?.resourceType === 'OperationOutcome') outcome = parsed
         } catch {
             // Not JSON: keep the status alone.
         }
         const detail = outcome?.issue?.[0]?.diagnostics ?? outcome?.issue?.[0]?.details?.text
-        return new FhirClientError(errorKindForStatus(e.status), detail ?? `HTTP ${e.status}`, e.status, outcome)
+        return new FhirClientError(
+            errorKindForStatus(e.status),
+            detail ?? `HTTP ${e.status}`,
+            e.status,
+            outcome
+        )
     }
     // fetch rejects with a TypeError when the network, DNS or CORS fails.
     return new FhirClientError('network', e?.message ?? 'network error')

@@ -6,7 +6,10 @@
  */
 import { ATTRIBUTES, DATASTORE, DATA_ELEMENTS, PROGRAM_ANC } from '../metadata/ids'
 
-export const FHIR_CONFIG_DATASTORE = { namespace: DATASTORE.namespace, key: DATASTORE.fhirConfigKey } as const
+export const FHIR_CONFIG_DATASTORE = {
+    namespace: DATASTORE.namespace,
+    key: DATASTORE.fhirConfigKey,
+} as const
 
 export const LOINC = 'http://loinc.org'
 export const SNOMED = 'http://snomed.info/sct'
@@ -177,7 +180,13 @@ export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
     bloodPressure: {
         systolicDataElement: DE.systolicBp,
         diastolicDataElement: DE.diastolicBp,
-        panel: [{ system: LOINC, code: '85354-9', display: 'Blood pressure panel with all children optional' }],
+        panel: [
+            {
+                system: LOINC,
+                code: '85354-9',
+                display: 'Blood pressure panel with all children optional',
+            },
+        ],
         systolic: [
             { system: LOINC, code: '8480-6', display: 'Systolic blood pressure' },
             { system: SNOMED, code: '271649006', display: 'Systolic blood pressure' },
@@ -192,7 +201,11 @@ export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
             key: 'gestationalAge',
             dataElement: DE.gestationalAgeWeeks,
             code: [
-                { system: LOINC, code: '11885-1', display: 'Gestational age Estimated from last menstrual period' },
+                {
+                    system: LOINC,
+                    code: '11885-1',
+                    display: 'Gestational age Estimated from last menstrual period',
+                },
                 { system: SNOMED, code: '57036006', display: 'Fetal gestational age' },
             ],
             category: 'exam',
@@ -252,7 +265,11 @@ export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
             key: 'urineProtein',
             dataElement: DE.urineProtein,
             code: [
-                { system: LOINC, code: '20454-5', display: 'Protein [Presence] in Urine by Test strip' },
+                {
+                    system: LOINC,
+                    code: '20454-5',
+                    display: 'Protein [Presence] in Urine by Test strip',
+                },
                 { system: SNOMED, code: '271000000', display: 'Urine albumin' },
             ],
             category: 'laboratory',
@@ -260,7 +277,11 @@ export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
         },
     ],
     encounter: {
-        class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: 'ambulatory' },
+        class: {
+            system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+            code: 'AMB',
+            display: 'ambulatory',
+        },
         type: [{ system: SNOMED, code: '424619006', display: 'Prenatal visit' }],
         reasonCode: [{ system: SNOMED, code: '77386006', display: 'Pregnant' }],
     },
@@ -285,7 +306,15 @@ function isCodings(v: unknown): v is CodingConfig[] {
     return (
         Array.isArray(v) &&
         v.length > 0 &&
-        v.every((c) => isRecord(c) && typeof c.system === 'string' && URI.test(c.system) && typeof c.code === 'string' && /^\S{1,64}$/.test(c.code) && (c.display === undefined || typeof c.display === 'string'))
+        v.every(
+            (c) =>
+                isRecord(c) &&
+                typeof c.system === 'string' &&
+                URI.test(c.system) &&
+                typeof c.code === 'string' &&
+                /^\S{1,64}$/.test(c.code) &&
+                (c.display === undefined || typeof c.display === 'string')
+        )
     )
 }
 function isObservationMappings(v: unknown): v is ObservationMapping[] {
@@ -303,8 +332,12 @@ function isObservationMappings(v: unknown): v is ObservationMapping[] {
                 isRecord(m.value) &&
                 (m.value.type === 'integer' ||
                     m.value.type === 'dateTime' ||
-                    (m.value.type === 'quantity' && typeof m.value.ucum === 'string' && typeof m.value.unit === 'string') ||
-                    (m.value.type === 'coded' && typeof m.value.system === 'string' && URI.test(m.value.system))),
+                    (m.value.type === 'quantity' &&
+                        typeof m.value.ucum === 'string' &&
+                        typeof m.value.unit === 'string') ||
+                    (m.value.type === 'coded' &&
+                        typeof m.value.system === 'string' &&
+                        URI.test(m.value.system)))
         )
     )
 }
@@ -318,7 +351,10 @@ export function defaultFhirMapping(): FhirMappingConfig {
  * Validates a stored config and merges it over the defaults, section by section; an invalid
  * section keeps its default and is reported.
  */
-export function mergeFhirMappingConfig(stored: unknown): { config: FhirMappingConfig; problems: ConfigProblem[] } {
+export function mergeFhirMappingConfig(stored: unknown): {
+    config: FhirMappingConfig
+    problems: ConfigProblem[]
+} {
     const config = defaultFhirMapping()
     const problems: ConfigProblem[] = []
     if (stored === undefined || stored === null) return { config, problems }
@@ -331,13 +367,19 @@ export function mergeFhirMappingConfig(stored: unknown): { config: FhirMappingCo
 
     if (has('systems')) {
         const v = s.systems
-        if (isRecord(v) && Object.entries(v).every(([k, u]) => Object.hasOwn(config.systems, k) && typeof u === 'string' && URI.test(u))) {
+        if (
+            isRecord(v) &&
+            Object.entries(v).every(
+                ([k, u]) => Object.hasOwn(config.systems, k) && typeof u === 'string' && URI.test(u)
+            )
+        ) {
             Object.assign(config.systems, v)
         } else fail('systems', 'must map known identifier kinds to URIs (no "|")')
     }
     if (has('patientProfiles')) {
         const v = s.patientProfiles
-        if (Array.isArray(v) && v.every((u) => typeof u === 'string' && URI.test(u))) config.patientProfiles = [...(v as string[])]
+        if (Array.isArray(v) && v.every((u) => typeof u === 'string' && URI.test(u)))
+            config.patientProfiles = [...(v as string[])]
         else fail('patientProfiles', 'must be a list of profile URLs')
     }
     if (has('shareNic')) {
@@ -346,13 +388,24 @@ export function mergeFhirMappingConfig(stored: unknown): { config: FhirMappingCo
     }
     if (has('attributes')) {
         const v = s.attributes
-        if (isRecord(v) && Object.entries(v).every(([k, u]) => Object.hasOwn(config.attributes, k) && typeof u === 'string' && UID.test(u))) {
+        if (
+            isRecord(v) &&
+            Object.entries(v).every(
+                ([k, u]) =>
+                    Object.hasOwn(config.attributes, k) && typeof u === 'string' && UID.test(u)
+            )
+        ) {
             Object.assign(config.attributes, v)
         } else fail('attributes', 'must map known fields to DHIS2 UIDs')
     }
     if (has('genderCodes')) {
         const v = s.genderCodes
-        if (isRecord(v) && Object.values(v).every((g) => g === 'female' || g === 'male' || g === 'other' || g === 'unknown')) {
+        if (
+            isRecord(v) &&
+            Object.values(v).every(
+                (g) => g === 'female' || g === 'male' || g === 'other' || g === 'unknown'
+            )
+        ) {
             config.genderCodes = { ...(v as FhirMappingConfig['genderCodes']) }
         } else fail('genderCodes', 'must map option codes to female/male/other/unknown')
     }
@@ -386,7 +439,11 @@ export function mergeFhirMappingConfig(stored: unknown): { config: FhirMappingCo
             isCodings(v.diastolic)
         ) {
             config.bloodPressure = v as unknown as FhirMappingConfig['bloodPressure']
-        } else fail('bloodPressure', 'needs systolic/diastolic data elements and panel/component codes')
+        } else
+            fail(
+                'bloodPressure',
+                'needs systolic/diastolic data elements and panel/component codes'
+            )
     }
     if (has('encounter')) {
         const v = s.encounter
@@ -396,7 +453,12 @@ export function mergeFhirMappingConfig(stored: unknown): { config: FhirMappingCo
     }
     if (has('appointment')) {
         const v = s.appointment
-        if (isRecord(v) && isCodings(v.serviceType) && typeof v.timeZoneOffset === 'string' && /^[+-](0\d|1[0-4]):[0-5]\d$/.test(v.timeZoneOffset)) {
+        if (
+            isRecord(v) &&
+            isCodings(v.serviceType) &&
+            typeof v.timeZoneOffset === 'string' &&
+            /^[+-](0\d|1[0-4]):[0-5]\d$/.test(v.timeZoneOffset)
+        ) {
             config.appointment = v as unknown as FhirMappingConfig['appointment']
         } else fail('appointment', 'needs serviceType codings and timeZoneOffset like +05:30')
     }

@@ -5,7 +5,13 @@
  */
 import { addDays } from '../anc/dates'
 import { dateAtGestationalAge } from '../anc/gestation'
-import { ATTRIBUTES, DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES, TRACKED_ENTITY_TYPE_PERSON } from '../metadata/ids'
+import {
+    ATTRIBUTES,
+    DATA_ELEMENTS,
+    PROGRAM_ANC,
+    PROGRAM_STAGES,
+    TRACKED_ENTITY_TYPE_PERSON,
+} from '../metadata/ids'
 import type { TrackerEvent, TrackerTrackedEntity } from './tracker-shapes'
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
@@ -40,7 +46,7 @@ export function fixtureTrackedEntity(n = 1, contacts = 8, lmp = FIXTURE_LMP): Tr
         if (weeks >= 20) {
             dataValues.push(
                 { dataElement: DE.fundalHeightCm, value: String(weeks - 1) },
-                { dataElement: DE.fetalHeartRate, value: String(140 + (i % 3) * 4) },
+                { dataElement: DE.fetalHeartRate, value: String(140 + (i % 3) * 4) }
             )
         }
         if (i === 0) {
@@ -48,7 +54,7 @@ export function fixtureTrackedEntity(n = 1, contacts = 8, lmp = FIXTURE_LMP): Tr
                 { dataElement: DE.lmp, value: lmp },
                 { dataElement: DE.gravida, value: '2' },
                 { dataElement: DE.parity, value: '1' },
-                { dataElement: DE.heightCm, value: '158' },
+                { dataElement: DE.heightCm, value: '158' }
             )
         }
         return {
@@ -66,7 +72,10 @@ export function fixtureTrackedEntity(n = 1, contacts = 8, lmp = FIXTURE_LMP): Tr
         orgUnit: 'DiszpKrYNg8',
         attributes: [
             { attribute: ATTRIBUTES.phn, value: String(1_000_000_000 + n) },
-            { attribute: ATTRIBUTES.esignetSub, value: `Zq3vN7b2c1kS9yQmY0xw5o8L6pRtUaHgEjIdKf${String(n).padStart(6, '0')}` },
+            {
+                attribute: ATTRIBUTES.esignetSub,
+                value: `Zq3vN7b2c1kS9yQmY0xw5o8L6pRtUaHgEjIdKf${String(n).padStart(6, '0')}`,
+            },
             { attribute: ATTRIBUTES.nic, value: '199663510742' },
             { attribute: ATTRIBUTES.fullName, value: 'Nimali Perera' },
             { attribute: ATTRIBUTES.givenName, value: 'Nimali' },
@@ -75,7 +84,10 @@ export function fixtureTrackedEntity(n = 1, contacts = 8, lmp = FIXTURE_LMP): Tr
             { attribute: ATTRIBUTES.sex, value: 'FEMALE' },
             { attribute: ATTRIBUTES.phone, value: '+94771234503' },
             { attribute: ATTRIBUTES.email, value: 'nimali.perera@example.lk' },
-            { attribute: ATTRIBUTES.address, value: '24 Lake Road, Gampaha, Western Province, 11000, Sri Lanka' },
+            {
+                attribute: ATTRIBUTES.address,
+                value: '24 Lake Road, Gampaha, Western Province, 11000, Sri Lanka',
+            },
             { attribute: ATTRIBUTES.verificationStatus, value: 'VERIFIED' },
         ],
         enrollments: [

@@ -83,7 +83,12 @@ export interface AncRecordView {
     pregnancy: PregnancySummary | undefined
     contacts: ContactView[]
     series: {
-        bloodPressure: { date: CalendarDate; gaWeeks: number | undefined; systolic: number | undefined; diastolic: number | undefined }[]
+        bloodPressure: {
+            date: CalendarDate
+            gaWeeks: number | undefined
+            systolic: number | undefined
+            diastolic: number | undefined
+        }[]
         weight: SeriesPoint[]
         fundalHeight: SeriesPoint[]
         haemoglobin: SeriesPoint[]
@@ -96,7 +101,10 @@ export interface AncRecordView {
     riskFlags: RiskFlag[]
 }
 
-function identifierValue(ids: readonly Identifier[] | undefined, system: string): string | undefined {
+function identifierValue(
+    ids: readonly Identifier[] | undefined,
+    system: string
+): string | undefined {
     return ids?.find((i) => i.system === system)?.value
 }
 
@@ -104,14 +112,20 @@ function observationValue(o: Observation): ObservationValue | undefined {
     if (o.valueQuantity?.value !== undefined) return o.valueQuantity.value
     if (o.valueInteger !== undefined) return o.valueInteger
     if (o.valueDateTime !== undefined) return calendarDateOf(o.valueDateTime) ?? o.valueDateTime
-    if (o.valueCodeableConcept) return o.valueCodeableConcept.coding?.[0]?.code ?? o.valueCodeableConcept.text
+    if (o.valueCodeableConcept)
+        return o.valueCodeableConcept.coding?.[0]?.code ?? o.valueCodeableConcept.text
     if (o.valueString !== undefined) return o.valueString
     return undefined
 }
 
-const num = (v: ObservationValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined)
+const num = (v: ObservationValue | undefined): number | undefined =>
+    typeof v === 'number' ? v : undefined
 
-export function bundleToAncRecord(bundle: Bundle, today: CalendarDate, config: FhirMappingConfig = DEFAULT_FHIR_MAPPING): AncRecordView {
+export function bundleToAncRecord(
+    bundle: Bundle,
+    today: CalendarDate,
+    config: FhirMappingConfig = DEFAULT_FHIR_MAPPING
+): AncRecordView {
     const resources: Resource[] = []
     const byRef = new Map<string, Resource>()
     for (const e of bundle.entry ?? []) {
@@ -132,7 +146,8 @@ export function bundleToAncRecord(bundle: Bundle, today: CalendarDate, config: F
 
     // Code → mapping key.
     const keyOf = new Map<string, string>()
-    for (const m of [...config.pregnancy.observations, ...config.observations]) for (const c of m.code) keyOf.set(`${c.system}|${c.code}`, m.key)
+    for (const m of [...config.pregnancy.observations, ...config.observations])
+        for (const c of m.code) keyOf.set(`${c.system}|${c.code}`, m.key)
     const bpPanel = new Set(config.bloodPressure.panel.map((c) => `${c.system}|${c.code}`))
     const bpSys = new Set(config.bloodPressure.systolic.map((c) => `${c.system}|${c.code}`))
     const bpDia = new Set(config.bloodPressure.diastolic.map((c) => `${c.system}|${c.code}`))
@@ -140,9 +155,19 @@ export function bundleToAncRecord(bundle: Bundle, today: CalendarDate, config: F
         (o.code?.coding ?? []).map((c) => `${c.system}|${c.code}`)
 
     const patient = resources.find((r): r is Patient => r.resourceType === 'Patient')
-    const episode = resources.find((r): r is EpisodeOfCare => r.resourceType === 'EpisodeOfCare' && (r.status === 'active' || r.status === 'planned')) ??
-        resources.find((r): r is EpisodeOfCare => r.resourceType === 'EpisodeOfCare')
-    const condition = resources.find((r): r is Condition => r.resourceType === 'Condition' && codesOf(r).some((c) => config.pregnancy.conditionCode.some((k) => `${k.system}|${k.code}` === c)))
+    const episode =
+        resources.find(
+            (r): r is EpisodeOfCare =>
+                r.resourceType === 'EpisodeOfCare' &&
+                (r.status === 'active' || r.status === 'planned')
+        ) ?? resources.find((r): r is EpisodeOfCare => r.resourceType === 'EpisodeOfCare')
+    const condition = resources.find(
+        (r): r is Condition =>
+            r.resourceType === 'Condition' &&
+            codesOf(r).some((c) =>
+                config.pregnancy.conditionCode.some((k) => `${k.system}|${k.code}` === c)
+            )
+    )
 
     // Contacts from encounters; observations attached by reference.
     const contactsByEncounter = new Map<Resource, ContactView>()
@@ -187,18 +212,36 @@ export function bundleToAncRecord(bundle: Bundle, today: CalendarDate, config: F
         if (contact) contact.observations[key] = value
         if (config.pregnancy.observations.some((m) => m.key === key)) pregnancyValues[key] = value
     }
-    const contacts = [...contactsByEncounter.values()].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+    const contacts = [...contactsByEncounter.values()].sort((a, b) =>
+        a.date < b.date ? -1 : a.date > b.date ? 1 : 0
+    )
 
-    const lmp = calendarDateOf(typeof pregnancyValues.lmp === 'string' ? pregnancyValues.lmp : undefined) ?? calendarDateOf(condition?.onsetDateTime)
-    const edd = calendarDateOf(typeof pregnancyValues.edd === 'string' ? pregnancyValues.edd : undefined) ?? (lmp ? eddFromLmp(lmp) : undefined)
+    const lmp =
+        calendarDateOf(typeof pregnancyValues.lmp === 'string' ? pregnancyValues.lmp : undefined) ??
+        calendarDateOf(condition?.onsetDateTime)
+    const edd =
+        calendarDateOf(typeof pregnancyValues.edd === 'string' ? pregnancyValues.edd : undefined) ??
+        (lmp ? eddFromLmp(lmp) : undefined)
     for (const c of contacts) {
-        c.gaWeeks = lmp ? gestationalAgeIfAfterLmp(lmp, c.date)?.weeks : num(c.observations.gestationalAge)
+        c.gaWeeks = lmp
+            ? gestationalAgeIfAfterLmp(lmp, c.date)?.weeks
+            : num(c.observations.gestationalAge)
     }
 
-    const series: AncRecordView['series'] = { bloodPressure: [], weight: [], fundalHeight: [], haemoglobin: [] }
+    const series: AncRecordView['series'] = {
+        bloodPressure: [],
+        weight: [],
+        fundalHeight: [],
+        haemoglobin: [],
+    }
     for (const c of contacts) {
         if (c.systolic !== undefined || c.diastolic !== undefined) {
-            series.bloodPressure.push({ date: c.date, gaWeeks: c.gaWeeks, systolic: c.systolic, diastolic: c.diastolic })
+            series.bloodPressure.push({
+                date: c.date,
+                gaWeeks: c.gaWeeks,
+                systolic: c.systolic,
+                diastolic: c.diastolic,
+            })
         }
         for (const key of ['weight', 'fundalHeight', 'haemoglobin'] as const) {
             const v = num(c.observations[key])
@@ -211,7 +254,9 @@ export function bundleToAncRecord(bundle: Bundle, today: CalendarDate, config: F
     const name = patient?.name?.find((n) => n.use === 'official') ?? patient?.name?.[0]
     const banner: PatientBanner | undefined = patient && {
         id: patient.id,
-        name: name?.text ?? ([...(name?.given ?? []), name?.family].filter(Boolean).join(' ') || undefined),
+        name:
+            name?.text ??
+            ([...(name?.given ?? []), name?.family].filter(Boolean).join(' ') || undefined),
         given: name?.given?.join(' '),
         family: name?.family,
         phn: identifierValue(patient.identifier, config.systems.phn),
@@ -229,11 +274,22 @@ export function bundleToAncRecord(bundle: Bundle, today: CalendarDate, config: F
     const parity = num(pregnancyValues.parity)
     const pregnancy: PregnancySummary | undefined =
         episode || condition || lmp
-            ? { status: episode?.status, lmp, edd, gaToday: lmp ? gestationalAgeIfAfterLmp(lmp, today) : undefined, gravida, parity }
+            ? {
+                  status: episode?.status,
+                  lmp,
+                  edd,
+                  gaToday: lmp ? gestationalAgeIfAfterLmp(lmp, today) : undefined,
+                  gravida,
+                  parity,
+              }
             : undefined
 
     const upcomingAppointments: AppointmentView[] = resources
-        .filter((r): r is Appointment => r.resourceType === 'Appointment' && (r.status === 'proposed' || r.status === 'pending' || r.status === 'booked'))
+        .filter(
+            (r): r is Appointment =>
+                r.resourceType === 'Appointment' &&
+                (r.status === 'proposed' || r.status === 'pending' || r.status === 'booked')
+        )
         .map((a) => ({
             status: a.status,
             date: calendarDateOf(a.start) ?? calendarDateOf(a.requestedPeriod?.[0]?.start),
@@ -243,7 +299,9 @@ export function bundleToAncRecord(bundle: Bundle, today: CalendarDate, config: F
         .filter((a) => a.date !== undefined && (a.until ?? a.date) >= today)
         .sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : 0))
 
-    const schedule = lmp ? ancSchedule({ lmp, contactDates: contacts.map((c) => c.date), today }) : undefined
+    const schedule = lmp
+        ? ancSchedule({ lmp, contactDates: contacts.map((c) => c.date), today })
+        : undefined
     const latest = contacts[contacts.length - 1]
     const urine = latest?.observations.urineProtein
     const riskFlags = evaluateRiskFlags({
@@ -255,7 +313,18 @@ export function bundleToAncRecord(bundle: Bundle, today: CalendarDate, config: F
         diastolic: latest?.diastolic,
         fetalHeartRate: num(latest?.observations.fetalHeartRate),
         haemoglobinGdl: num(latest?.observations.haemoglobin),
-        urineProtein: typeof urine === 'string' && /^(NEGATIVE|TRACE|PLUS[1-4])$/.test(urine) ? (urine as UrineProtein) : undefined,
+        urineProtein:
+            typeof urine === 'string' && /^(NEGATIVE|TRACE|PLUS[1-4])$/.test(urine)
+                ? (urine as UrineProtein)
+                : undefined,
     })
-    return { patient: banner, pregnancy, contacts, series, upcomingAppointments, schedule, riskFlags }
+    return {
+        patient: banner,
+        pregnancy,
+        contacts,
+        series,
+        upcomingAppointments,
+        schedule,
+        riskFlags,
+    }
 }

@@ -38,7 +38,12 @@ import type {
 import { calendarDateOf, isCalendarDate, type CalendarDate } from '../anc/dates'
 import { eddFromLmp } from '../anc/gestation'
 import { ancSchedule } from '../anc/schedule'
-import { DEFAULT_FHIR_MAPPING, UCUM, type FhirMappingConfig, type ObservationMapping } from './config'
+import {
+    DEFAULT_FHIR_MAPPING,
+    UCUM,
+    type FhirMappingConfig,
+    type ObservationMapping,
+} from './config'
 import type { TrackerEnrollment, TrackerEvent, TrackerTrackedEntity } from './tracker-shapes'
 import { deterministicUuid, isDhis2Uid, type UuidKind } from './uuid'
 
@@ -110,7 +115,9 @@ function prepare(config: FhirMappingConfig): Prepared {
         code: { coding: mapping.code.map((c) => ({ ...c })), text: mapping.code[0]?.display },
         category: category(mapping.category),
     }))
-    const cc = (codings: readonly { system: string; code: string; display?: string }[]): CodeableConcept => ({
+    const cc = (
+        codings: readonly { system: string; code: string; display?: string }[]
+    ): CodeableConcept => ({
         coding: codings.map((c) => ({ ...c })),
     })
     const eddEntry = config.pregnancy.observations.find((m) => m.key === 'edd')
@@ -146,7 +153,10 @@ function entry(fullUrl: string, resource: Resource, identifier: Identifier): Bun
     }
 }
 
-export function pickAncEnrollment(te: TrackerTrackedEntity, program: string): TrackerEnrollment | undefined {
+export function pickAncEnrollment(
+    te: TrackerTrackedEntity,
+    program: string
+): TrackerEnrollment | undefined {
     let best: TrackerEnrollment | undefined
     for (const e of te.enrollments ?? []) {
         if (e.program !== program || e.deleted) continue
@@ -157,10 +167,16 @@ export function pickAncEnrollment(te: TrackerTrackedEntity, program: string): Tr
 
 /** Whether an event is an ANC contact that took place (not a scheduled or skipped one). */
 function isContact(event: TrackerEvent): boolean {
-    return !event.deleted && (event.status === 'COMPLETED' || event.status === 'ACTIVE' || event.status === 'VISITED')
+    return (
+        !event.deleted &&
+        (event.status === 'COMPLETED' || event.status === 'ACTIVE' || event.status === 'VISITED')
+    )
 }
 
-export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappingConfig = DEFAULT_FHIR_MAPPING): TrackerToFhirResult {
+export function trackerToFhirBundle(
+    input: TrackerToFhirInput,
+    config: FhirMappingConfig = DEFAULT_FHIR_MAPPING
+): TrackerToFhirResult {
     const problems: MappingProblem[] = []
     const te = input.trackedEntity
     if (!isDhis2Uid(te.trackedEntity)) throw new RangeError('tracked entity has no valid UID')
@@ -178,12 +194,22 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
     }
 
     // Patient -------------------------------------------------------------------------------
-    const teIdentifier: Identifier = { use: 'secondary', system: sys.trackedEntity, value: te.trackedEntity }
+    const teIdentifier: Identifier = {
+        use: 'secondary',
+        system: sys.trackedEntity,
+        value: te.trackedEntity,
+    }
     const identifiers: Identifier[] = []
     const phn = attrValues.get(attrs.phn)
-    const phnIdentifier: Identifier | undefined = phn ? { use: 'official', system: sys.phn, value: phn } : undefined
+    const phnIdentifier: Identifier | undefined = phn
+        ? { use: 'official', system: sys.phn, value: phn }
+        : undefined
     if (phnIdentifier) identifiers.push(phnIdentifier)
-    else problems.push({ source: `attribute:${attrs.phn}`, reason: 'no PHN: Patient keyed by the tracked entity UID' })
+    else
+        problems.push({
+            source: `attribute:${attrs.phn}`,
+            reason: 'no PHN: Patient keyed by the tracked entity UID',
+        })
     const sub = attrValues.get(attrs.esignetSub)
     if (sub) identifiers.push({ use: 'secondary', system: sys.esignetSub, value: sub })
     // The NIC attribute is written only when the person shared it (claims/): its presence is the consent.
@@ -211,7 +237,11 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
     if (sex) {
         const gender = Object.hasOwn(config.genderCodes, sex) ? config.genderCodes[sex] : undefined
         if (gender) patient.gender = gender
-        else problems.push({ source: `attribute:${attrs.sex}`, reason: `unknown sex option code ${JSON.stringify(sex)}` })
+        else
+            problems.push({
+                source: `attribute:${attrs.sex}`,
+                reason: `unknown sex option code ${JSON.stringify(sex)}`,
+            })
     }
     const birthDate = attrValues.get(attrs.birthDate)
     if (birthDate) {
@@ -232,7 +262,8 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
     const patientUrl = urn('patient', te.trackedEntity)
     const patientRef: Reference<Patient> = { reference: patientUrl }
     const entries: BundleEntry[] = [entry(patientUrl, patient, phnIdentifier ?? teIdentifier)]
-    if (!enrollment) return { bundle: { resourceType: 'Bundle', type: 'transaction', entry: entries }, problems }
+    if (!enrollment)
+        return { bundle: { resourceType: 'Bundle', type: 'transaction', entry: entries }, problems }
     if (!isDhis2Uid(enrollment.enrollment)) throw new RangeError('enrollment has no valid UID')
 
     // Events: contacts only, in date order ------------------------------------------------------
@@ -241,18 +272,25 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
         if (!isContact(event)) continue
         const date = calendarDateOf(event.occurredAt)
         if (!isDhis2Uid(event.event) || !date) {
-            problems.push({ source: `event:${String(event.event)}`, reason: 'no valid UID or occurredAt: skipped' })
+            problems.push({
+                source: `event:${String(event.event)}`,
+                reason: 'no valid UID or occurredAt: skipped',
+            })
             continue
         }
         contacts.push({ event, date })
     }
-    contacts.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.event.event < b.event.event ? -1 : 1))
+    contacts.sort((a, b) =>
+        a.date < b.date ? -1 : a.date > b.date ? 1 : a.event.event < b.event.event ? -1 : 1
+    )
 
     // LMP: the recorded data value, else the enrollment's incident date.
     let lmp: CalendarDate | undefined
     let lmpEvent: TrackerEvent | undefined
     for (const { event } of contacts) {
-        const v = event.dataValues?.find((dv) => dv.dataElement === config.pregnancy.lmpDataElement)?.value
+        const v = event.dataValues?.find(
+            (dv) => dv.dataElement === config.pregnancy.lmpDataElement
+        )?.value
         if (v && isCalendarDate(calendarDateOf(v))) {
             lmp = calendarDateOf(v)
             lmpEvent = event
@@ -263,13 +301,18 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
     if (!lmp) problems.push({ source: 'lmp', reason: 'no LMP: no EDD and no schedule' })
 
     // Pregnancy: Condition + EpisodeOfCare ------------------------------------------------------
-    const enrollmentIdentifier: Identifier = { system: sys.enrollment, value: enrollment.enrollment }
+    const enrollmentIdentifier: Identifier = {
+        system: sys.enrollment,
+        value: enrollment.enrollment,
+    }
     const active = enrollment.status === 'ACTIVE'
     const conditionUrl = urn('condition', enrollment.enrollment)
     const condition: Condition = {
         resourceType: 'Condition',
         identifier: [enrollmentIdentifier],
-        clinicalStatus: { coding: [{ system: CONDITION_CLINICAL, code: active ? 'active' : 'resolved' }] },
+        clinicalStatus: {
+            coding: [{ system: CONDITION_CLINICAL, code: active ? 'active' : 'resolved' }],
+        },
         verificationStatus: { coding: [{ system: CONDITION_VERIFICATION, code: 'confirmed' }] },
         category: [{ coding: [{ system: CONDITION_CATEGORY, code: 'problem-list-item' }] }],
         code: p.conditionCode,
@@ -287,11 +330,16 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
     }
     const enrolledAt = calendarDateOf(enrollment.enrolledAt)
     if (enrolledAt) episode.period = { start: enrolledAt }
-    entries.push(entry(conditionUrl, condition, enrollmentIdentifier), entry(episodeUrl, episode, enrollmentIdentifier))
+    entries.push(
+        entry(conditionUrl, condition, enrollmentIdentifier),
+        entry(episodeUrl, episode, enrollmentIdentifier)
+    )
     const episodeRefs: Reference<EpisodeOfCare>[] = [{ reference: episodeUrl }]
 
     // Schedule (appointments) ------------------------------------------------------------------
-    const schedule = lmp ? ancSchedule({ lmp, contactDates: contacts.map((c) => c.date), today: input.today }) : undefined
+    const schedule = lmp
+        ? ancSchedule({ lmp, contactDates: contacts.map((c) => c.date), today: input.today })
+        : undefined
     const offset = config.appointment.timeZoneOffset
 
     // Encounters and observations --------------------------------------------------------------
@@ -313,12 +361,17 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
             episodeOfCare: episodeRefs,
             period: { start: date },
         }
-        if (attended) encounter.appointment = [{ reference: urn('appointment', enrollment.enrollment, attended.ordinal) }]
+        if (attended)
+            encounter.appointment = [
+                { reference: urn('appointment', enrollment.enrollment, attended.ordinal) },
+            ]
         entries.push(entry(encUrl, encounter, eventIdentifier))
         const encRef: Reference<Encounter> = { reference: encUrl }
 
         const values = new Map<string, string>()
-        for (const dv of event.dataValues ?? []) if (typeof dv.value === 'string' && dv.value !== '') values.set(dv.dataElement, dv.value)
+        for (const dv of event.dataValues ?? [])
+            if (typeof dv.value === 'string' && dv.value !== '')
+                values.set(dv.dataElement, dv.value)
 
         // Blood pressure panel.
         const sbp = values.get(config.bloodPressure.systolicDataElement)
@@ -331,16 +384,44 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
             ] as const) {
                 if (raw === undefined) continue
                 if (!DECIMAL.test(raw)) {
-                    problems.push({ source: `dataValue:${event.event}/${de}`, reason: 'not a number' })
+                    problems.push({
+                        source: `dataValue:${event.event}/${de}`,
+                        reason: 'not a number',
+                    })
                     continue
                 }
-                component.push({ code, valueQuantity: { value: Number(raw), unit: 'mmHg', system: UCUM, code: 'mm[Hg]' } })
+                component.push({
+                    code,
+                    valueQuantity: {
+                        value: Number(raw),
+                        unit: 'mmHg',
+                        system: UCUM,
+                        code: 'mm[Hg]',
+                    },
+                })
             }
             if (component.length > 0) {
-                const id: Identifier = { system: sys.dataValue, value: `${event.event}-${config.bloodPressure.systolicDataElement}` }
+                const id: Identifier = {
+                    system: sys.dataValue,
+                    value: `${event.event}-${config.bloodPressure.systolicDataElement}`,
+                }
                 const url = urn('observation', event.event, 0)
                 entries.push(
-                    entry(url, { resourceType: 'Observation', identifier: [id], status: 'final', category: p.vitalSigns, code: p.bpPanel, subject: patientRef, encounter: encRef, effectiveDateTime: date, component }, id),
+                    entry(
+                        url,
+                        {
+                            resourceType: 'Observation',
+                            identifier: [id],
+                            status: 'final',
+                            category: p.vitalSigns,
+                            code: p.bpPanel,
+                            subject: patientRef,
+                            encounter: encRef,
+                            effectiveDateTime: date,
+                            component,
+                        },
+                        id
+                    )
                 )
             }
         }
@@ -348,12 +429,35 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
         for (const pm of p.mappings) {
             const raw = values.get(pm.mapping.dataElement)
             if (raw === undefined) continue
-            const obs = observation(pm, raw, event.event, date, patientRef, encRef, sys.dataValue, problems)
+            const obs = observation(
+                pm,
+                raw,
+                event.event,
+                date,
+                patientRef,
+                encRef,
+                sys.dataValue,
+                problems
+            )
             if (obs) entries.push(obs)
         }
         // EDD derived from the LMP (Naegele) where it was not recorded.
-        if (event === lmpEvent && lmp && p.eddMapping && !values.has(p.eddMapping.mapping.dataElement)) {
-            const obs = observation(p.eddMapping, eddFromLmp(lmp), event.event, date, patientRef, encRef, sys.dataValue, problems)
+        if (
+            event === lmpEvent &&
+            lmp &&
+            p.eddMapping &&
+            !values.has(p.eddMapping.mapping.dataElement)
+        ) {
+            const obs = observation(
+                p.eddMapping,
+                eddFromLmp(lmp),
+                event.event,
+                date,
+                patientRef,
+                encRef,
+                sys.dataValue,
+                problems
+            )
             if (obs) entries.push(obs)
         }
     }
@@ -362,7 +466,10 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
     if (schedule) {
         const participant = [{ actor: patientRef, status: 'accepted' as const }]
         for (const a of schedule.attended) {
-            const id: Identifier = { system: sys.appointment, value: `${enrollment.enrollment}-${a.ordinal}` }
+            const id: Identifier = {
+                system: sys.appointment,
+                value: `${enrollment.enrollment}-${a.ordinal}`,
+            }
             const appt: Appointment = {
                 resourceType: 'Appointment',
                 identifier: [id],
@@ -377,7 +484,10 @@ export function trackerToFhirBundle(input: TrackerToFhirInput, config: FhirMappi
         }
         const pending = [{ actor: patientRef, status: 'needs-action' as const }]
         for (const c of schedule.planned) {
-            const id: Identifier = { system: sys.appointment, value: `${enrollment.enrollment}-${c.ordinal}` }
+            const id: Identifier = {
+                system: sys.appointment,
+                value: `${enrollment.enrollment}-${c.ordinal}`,
+            }
             const appt: Appointment = {
                 resourceType: 'Appointment',
                 identifier: [id],
@@ -402,7 +512,7 @@ function observation(
     subject: Reference<Patient>,
     encounter: Reference<Encounter>,
     system: string,
-    problems: MappingProblem[],
+    problems: MappingProblem[]
 ): BundleEntry | undefined {
     const { mapping } = pm
     const id: Identifier = { system, value: `${eventUid}-${mapping.dataElement}` }
@@ -417,28 +527,30 @@ function observation(
         effectiveDateTime: date,
     }
     const v = mapping.value
-    const bad = (reason: string): undefined => {
-        problems.push({ source: `dataValue:${eventUid}/${mapping.dataElement}`, reason })
-        return undefined
-    }
+    let problem: string | undefined
     switch (v.type) {
         case 'quantity':
-            if (!DECIMAL.test(raw)) return bad('not a number')
-            obs.valueQuantity = { value: Number(raw), unit: v.unit, system: UCUM, code: v.ucum }
+            if (DECIMAL.test(raw))
+                obs.valueQuantity = { value: Number(raw), unit: v.unit, system: UCUM, code: v.ucum }
+            else problem = 'not a number'
             break
         case 'integer':
-            if (!INTEGER.test(raw)) return bad('not an integer')
-            obs.valueInteger = Number(raw)
+            if (INTEGER.test(raw)) obs.valueInteger = Number(raw)
+            else problem = 'not an integer'
             break
         case 'dateTime': {
             const d = calendarDateOf(raw)
-            if (!d) return bad('not a date')
-            obs.valueDateTime = d
+            if (d) obs.valueDateTime = d
+            else problem = 'not a date'
             break
         }
         case 'coded':
             obs.valueCodeableConcept = { coding: [{ system: v.system, code: raw }], text: raw }
             break
+    }
+    if (problem) {
+        problems.push({ source: `dataValue:${eventUid}/${mapping.dataElement}`, reason: problem })
+        return undefined
     }
     return entry(`urn:uuid:${deterministicUuid('observation', eventUid, pm.index)}`, obs, id)
 }

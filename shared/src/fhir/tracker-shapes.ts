@@ -13,7 +13,8 @@ export interface TrackerDataValue {
     value: string
 }
 
-export type TrackerEventStatus = 'ACTIVE' | 'COMPLETED' | 'VISITED' | 'SCHEDULE' | 'OVERDUE' | 'SKIPPED'
+export type TrackerEventStatus =
+    'ACTIVE' | 'COMPLETED' | 'VISITED' | 'SCHEDULE' | 'OVERDUE' | 'SKIPPED'
 
 export interface TrackerEvent {
     event: string

@@ -34,10 +34,12 @@ export function isDhis2Uid(value: unknown): value is string {
 
 export function deterministicUuid(kind: UuidKind, dhis2Uid: string, subKey = 0): string {
     if (!UID.test(dhis2Uid)) throw new RangeError(`not a DHIS2 UID: ${JSON.stringify(dhis2Uid)}`)
-    if (!Number.isInteger(subKey) || subKey < 0 || subKey >= MAX_SUB_KEY) throw new RangeError('sub-key out of range')
+    if (!Number.isInteger(subKey) || subKey < 0 || subKey >= MAX_SUB_KEY)
+        throw new RangeError('sub-key out of range')
     let uidHex = ''
     for (let i = 0; i < 10; i += 2) {
-        uidHex += HEX3[(SIX_BITS[dhis2Uid.charCodeAt(i)]! << 6) | SIX_BITS[dhis2Uid.charCodeAt(i + 1)]!]
+        uidHex +=
+            HEX3[(SIX_BITS[dhis2Uid.charCodeAt(i)]! << 6) | SIX_BITS[dhis2Uid.charCodeAt(i + 1)]!]
     }
     uidHex += HEX3[SIX_BITS[dhis2Uid.charCodeAt(10)]!]!.slice(1)
     const kindHex = HEX3[UUID_KINDS[kind]]!.slice(1)
