@@ -258,6 +258,12 @@ export class HostileIssuer {
     }
 
     private async userinfo(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        // eSignet <=1.6 answers 401 unless Accept allows application/jwt.
+        if (!/application\/jwt|\*\/\*/.test(req.headers.accept ?? '')) {
+            res.writeHead(401, { 'www-authenticate': 'error="unknown_error"' })
+            res.end()
+            return
+        }
         const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
         const grant = token === undefined ? undefined : this.accessTokens.get(token)
         if (!grant) {
