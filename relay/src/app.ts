@@ -119,6 +119,18 @@ export async function buildRelay(
         timeWindow: config.rateLimit.windowSeconds * 1000,
     }
 
+    // A bodiless `fetch(url, {method: 'POST', headers: {'Content-Type': 'application/json'}})`
+    // (logout) is not an error; everything else goes to Fastify's own hardened JSON parser.
+    const parseJson = app.getDefaultJsonParser('error', 'error')
+    app.removeContentTypeParser('application/json')
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+        if (body === '') {
+            done(null, undefined)
+            return
+        }
+        parseJson(request, body.toString(), done)
+    })
+
     app.addHook('onSend', async (_request, reply, payload) => {
         // Everything here is personal or session-bound: never stored by browsers or proxies.
         reply.header('cache-control', 'no-store')

@@ -229,7 +229,12 @@ describe('patient gateway', () => {
     })
 
     it('logout clears the cookie', async () => {
-        const response = await asA('/patient/logout', 'POST')
+        const response = await f.relay.inject({
+            method: 'POST',
+            url: '/patient/logout',
+            headers: { 'content-type': 'application/json' },
+            cookies: { [COOKIE]: cookieA },
+        })
         expect(response.statusCode).toBe(200)
         const cleared = response.cookies.find((c) => c.name === COOKIE)
         expect(cleared?.value).toBe('')
