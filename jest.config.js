@@ -44,6 +44,7 @@ const common = {
 }
 
 module.exports = {
+    globalSetup: '<rootDir>/scripts/jest/generate-locales.js',
     projects: [
         {
             ...common,

@@ -4,11 +4,13 @@
 //   node scripts/i18n.mjs          extract every i18n.t() string of shared/ and the three apps into
 //                                  i18n/en.pot, add new strings to si.po and ta.po (untranslated),
 //                                  drop strings no code uses, and copy the .po files into each app's
-//                                  i18n/ folder, where the App Platform build turns them into locales
+//                                  i18n/ folder and generate its src/locales (which App.tsx imports),
+//                                  as the App Platform build also does
 //   node scripts/i18n.mjs --check  the same, but fail (exit 1) instead of writing if i18n/ is stale
 //
 // The App Platform's own extractor only reads an app's src/, so strings of shared/ would be lost
 // without this step (toolchain.md §3).
+import { execFileSync } from 'node:child_process'
 import {
     readFileSync,
     writeFileSync,
@@ -133,6 +135,11 @@ function main() {
                 path.join(root, app, `i18n/${language}.po`)
             )
         }
+        // The platform's own generator, so tests and type-checks see what a build bundles.
+        execFileSync(path.join(root, 'node_modules/.bin/d2-app-scripts'), ['i18n', 'generate'], {
+            cwd: path.join(root, app),
+            stdio: 'ignore',
+        })
     }
     const summary = Object.entries(coverage)
         .map(([language, c]) => `${language} ${c.translated}/${c.total}`)

@@ -1,3 +1,5 @@
+import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
+import { type ConfigProblem } from '../config/problem'
 /**
  * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
  * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an
@@ -137,12 +139,6 @@ export function userinfoClaimsRequest(config: ClaimsMappingConfig = DEFAULT_CLAI
     return { userinfo }
 }
 
-export interface ConfigProblem {
-    path: string
-    reason: string
-}
-
-const UID = /^[A-Za-z][A-Za-z0-9]{10}$/
 const CLAIM_NAME = /^[a-z][a-z0-9_]{0,63}$/
 const LANG = /^[a-z]{2,3}$/
 const OPTION_CODE = /^[A-Za-z0-9_]{1,50}$/

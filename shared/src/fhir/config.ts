@@ -1,3 +1,5 @@
+import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
+import { type ConfigProblem } from '../config/problem'
 /**
  * FHIR mapping configuration: identifier systems, profile URLs, and every code. Codes live here,
  * not in the mapping code, because the WHO DAK and the Sri Lanka reference disagree on several
@@ -291,13 +293,7 @@ export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
     },
 }) as Readonly<FhirMappingConfig>
 
-export interface ConfigProblem {
-    path: string
-    reason: string
-}
-
 const URI = /^(https?:\/\/[^\s|]+|urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s|]+)$/
-const UID = /^[A-Za-z][A-Za-z0-9]{10}$/
 
 function isRecord(v: unknown): v is Record<string, unknown> {
     return typeof v === 'object' && v !== null && !Array.isArray(v)

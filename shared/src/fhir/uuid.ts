@@ -1,3 +1,4 @@
+import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 /**
  * Deterministic `urn:uuid` fullUrls for transaction entries, so mapping the same record twice
  * yields the same bundle byte for byte.
@@ -9,7 +10,6 @@
  * to one bundle; the server assigns the real ids).
  */
 
-const UID = /^[A-Za-z][A-Za-z0-9]{10}$/
 const SIX_BITS = new Int8Array(128).fill(-1)
 '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'.split('').forEach((c, i) => {
     SIX_BITS[c.charCodeAt(0)] = i

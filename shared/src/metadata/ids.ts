@@ -93,3 +93,6 @@ export const AUTHORITIES = {
     useRelay: 'ANC_USE_RELAY',
     useFhir: 'ANC_USE_FHIR',
 } as const
+
+/** What DHIS2 accepts as a UID: 11 characters, a letter then letters or digits. */
+export const DHIS2_UID_PATTERN = /^[A-Za-z][A-Za-z0-9]{10}$/

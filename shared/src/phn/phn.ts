@@ -1,3 +1,5 @@
+import { type ConfigProblem } from '../config/problem'
+
 /**
  * The Personal Health Number: a serial issued atomically by DHIS2's TextPattern generator
  * (attribute `phnSerial`) followed by one check digit computed here. The national format is not
@@ -73,11 +75,6 @@ export function formatPhnForDisplay(phn: string, config: PhnConfig = DEFAULT_PHN
         at += size
     }
     return parts.join(' ')
-}
-
-export interface ConfigProblem {
-    path: string
-    reason: string
 }
 
 /** Validates a PHN config read from the datastore, merged over the defaults. */

@@ -5,7 +5,9 @@
  */
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
 const ALPHANUMERIC = `0123456789${LETTERS}`
-export const UID_PATTERN = /^[A-Za-z][A-Za-z0-9]{10}$/
+import { DHIS2_UID_PATTERN as UID_PATTERN } from '../metadata/ids'
+
+export { UID_PATTERN }
 
 /** Uniform choice by rejection sampling, so no character is favoured by a modulo bias. */
 function randomChar(alphabet: string): string {
