@@ -85,3 +85,20 @@ it('the login app asks for loginConfig and never for a session (it is public)', 
         await server.close()
     }
 })
+
+it('every app ships its eSignet callback page, without a query string in its URL', async () => {
+    const server = await startAppServer({ apps: buildDirs })
+    try {
+        for (const name of Object.keys(APPS)) {
+            const response = await fetch(`${server.url}/api/apps/${name}/esignet-callback.html`)
+            expect(response.status).toBe(200)
+            expect(await response.text()).toContain('<script src="esignet-callback.js">')
+            const script = await fetch(`${server.url}/api/apps/${name}/esignet-callback.js`)
+            expect(script.status).toBe(200)
+            // The bundled callback posts only to its own origin.
+            expect(await script.text()).toContain('postMessage')
+        }
+    } finally {
+        await server.close()
+    }
+})

@@ -4,6 +4,7 @@
 // into each app first (scripts/i18n.mjs), since the platform's extractor reads only the app.
 //   npm run build                  all three
 //   npm run build -- doctor-app    only the named apps
+import { writeCallbackPages } from './callback-page.mjs'
 import { APPS, root, run } from './lib.mjs'
 
 const requested = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
@@ -16,6 +17,7 @@ const apps = requested.length ? requested : APPS
 
 const i18n = await run('i18n', process.execPath, ['scripts/i18n.mjs'])
 if (i18n.code !== 0) process.exit(i18n.code)
+await writeCallbackPages(apps)
 
 const started = Date.now()
 const results = await Promise.all(
