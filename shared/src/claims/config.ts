@@ -1,5 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 import { type ConfigProblem } from '../config/problem'
+import { isRecord, storedSections } from '../config/stored'
 /**
  * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
  * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an
@@ -143,10 +144,6 @@ const CLAIM_NAME = /^[a-z][a-z0-9_]{0,63}$/
 const LANG = /^[a-z]{2,3}$/
 const OPTION_CODE = /^[A-Za-z0-9_]{1,50}$/
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
 /**
  * Validates a stored (partial) config and merges it over the defaults. Each top-level section is
  * taken whole when valid, else the default is kept and a problem reported: a half-valid gender
@@ -170,15 +167,12 @@ export function mergeClaimsMappingConfig(stored: unknown): {
         maxLength: d.maxLength,
     }
     const problems: ConfigProblem[] = []
-    if (stored === undefined || stored === null) return { config, problems }
-    if (!isRecord(stored)) return { config, problems: [{ path: '', reason: 'not an object' }] }
-    const has = (k: string): boolean => Object.hasOwn(stored, k)
-    const fail = (path: string, reason: string): void => {
-        problems.push({ path, reason })
-    }
+    const sections = storedSections(stored, problems)
+    if (!sections) return { config, problems }
+    const { stored: s, has, fail } = sections
 
     if (has('requestedClaims')) {
-        const v = stored.requestedClaims
+        const v = s.requestedClaims
         if (
             Array.isArray(v) &&
             v.every(
@@ -196,7 +190,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
         } else fail('requestedClaims', 'must be a list of {claim, essential}')
     }
     if (has('claimOf')) {
-        const v = stored.claimOf
+        const v = s.claimOf
         if (
             isRecord(v) &&
             Object.entries(v).every(
@@ -210,7 +204,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
         } else fail('claimOf', 'must map known fields to claim names')
     }
     if (has('attributeOf')) {
-        const v = stored.attributeOf
+        const v = s.attributeOf
         // null removes a field from the mapping.
         if (
             isRecord(v) &&
@@ -227,7 +221,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
         } else fail('attributeOf', 'must map known fields to DHIS2 UIDs (or null)')
     }
     if (has('languages')) {
-        const v = stored.languages
+        const v = s.languages
         if (
             isRecord(v) &&
             Object.entries(v).every(
@@ -243,13 +237,13 @@ export function mergeClaimsMappingConfig(stored: unknown): {
         } else fail('languages', 'must map 2-letter locales to lists of 2- or 3-letter tags')
     }
     if (has('fallbackLanguages')) {
-        const v = stored.fallbackLanguages
+        const v = s.fallbackLanguages
         if (Array.isArray(v) && v.every((t) => typeof t === 'string' && LANG.test(t)))
             config.fallbackLanguages = [...(v as string[])]
         else fail('fallbackLanguages', 'must be a list of 2- or 3-letter tags')
     }
     if (has('genderOptions')) {
-        const v = stored.genderOptions
+        const v = s.genderOptions
         if (
             isRecord(v) &&
             Object.values(v).every((c) => typeof c === 'string' && OPTION_CODE.test(c))
@@ -260,7 +254,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
         } else fail('genderOptions', 'must map labels to option codes')
     }
     if (has('phone')) {
-        const v = stored.phone
+        const v = s.phone
         if (
             isRecord(v) &&
             typeof v.defaultCountryCode === 'string' &&
@@ -276,18 +270,18 @@ export function mergeClaimsMappingConfig(stored: unknown): {
             fail('phone', 'needs defaultCountryCode (1-3 digits) and nationalNumberLengths (4-14)')
     }
     if (has('addressParts')) {
-        const v = stored.addressParts
+        const v = s.addressParts
         if (Array.isArray(v) && v.every((p) => typeof p === 'string' && CLAIM_NAME.test(p)))
             config.addressParts = [...(v as string[])]
         else fail('addressParts', 'must be a list of address sub-claim names')
     }
     if (has('addressSeparator')) {
-        const v = stored.addressSeparator
+        const v = s.addressSeparator
         if (typeof v === 'string' && v.length >= 1 && v.length <= 5) config.addressSeparator = v
         else fail('addressSeparator', 'must be 1-5 characters')
     }
     if (has('maxLength')) {
-        const v = stored.maxLength
+        const v = s.maxLength
         if (typeof v === 'number' && Number.isInteger(v) && v >= 10 && v <= 50000)
             config.maxLength = v
         else fail('maxLength', 'must be an integer from 10 to 50000')

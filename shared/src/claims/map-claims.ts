@@ -3,6 +3,7 @@
  * verified the signature; this decides what each claim means and refuses what it cannot read.
  */
 import { todayIn } from '../anc/dates'
+import { isRecord } from '../config/stored'
 import { DEFAULT_CLAIMS_MAPPING, type ClaimsMappingConfig, type MappedField } from './config'
 import {
     normaliseBirthdate,
@@ -36,10 +37,6 @@ export interface MapClaimsOptions {
     locale?: string
     /** For rejecting future birthdates; defaults to today in the runtime's time zone. */
     today?: string
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
 /** Language tags to try for a locale, most preferred first. */

@@ -1,5 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 import { type ConfigProblem } from '../config/problem'
+import { isRecord, storedSections } from '../config/stored'
 /**
  * FHIR mapping configuration: identifier systems, profile URLs, and every code. Codes live here,
  * not in the mapping code, because the WHO DAK and the Sri Lanka reference disagree on several
@@ -295,9 +296,6 @@ export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
 
 const URI = /^(https?:\/\/[^\s|]+|urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:[^\s|]+)$/
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-    return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
 function isCodings(v: unknown): v is CodingConfig[] {
     return (
         Array.isArray(v) &&
@@ -353,13 +351,9 @@ export function mergeFhirMappingConfig(stored: unknown): {
 } {
     const config = defaultFhirMapping()
     const problems: ConfigProblem[] = []
-    if (stored === undefined || stored === null) return { config, problems }
-    if (!isRecord(stored)) return { config, problems: [{ path: '', reason: 'not an object' }] }
-    const s = stored
-    const has = (k: string): boolean => Object.hasOwn(s, k)
-    const fail = (path: string, reason: string): void => {
-        problems.push({ path, reason })
-    }
+    const sections = storedSections(stored, problems)
+    if (!sections) return { config, problems }
+    const { stored: s, has, fail } = sections
 
     if (has('systems')) {
         const v = s.systems

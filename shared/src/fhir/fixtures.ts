@@ -12,7 +12,7 @@ import {
     PROGRAM_STAGES,
     TRACKED_ENTITY_TYPE_PERSON,
 } from '../metadata/ids'
-import type { TrackerEvent, TrackerTrackedEntity } from './tracker-shapes'
+import type { DataValue, TrackedEntity, TrackerEvent } from '../tracker/types'
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -31,11 +31,11 @@ export const FIXTURE_LMP = '2026-01-05'
 /** GA weeks of the 8 contacts of the WHO example (first contact at 12 weeks). */
 export const FIXTURE_CONTACT_WEEKS = [12, 20, 26, 30, 34, 36, 38, 40]
 
-export function fixtureTrackedEntity(n = 1, contacts = 8, lmp = FIXTURE_LMP): TrackerTrackedEntity {
+export function fixtureTrackedEntity(n = 1, contacts = 8, lmp = FIXTURE_LMP): TrackedEntity {
     const DE = DATA_ELEMENTS
     const events: TrackerEvent[] = FIXTURE_CONTACT_WEEKS.slice(0, contacts).map((weeks, i) => {
         const date = dateAtGestationalAge(lmp, weeks, i % 3)
-        const dataValues: { dataElement: string; value: string }[] = [
+        const dataValues: DataValue[] = [
             { dataElement: DE.weightKg, value: String(58 + i * 1.5) },
             { dataElement: DE.systolicBp, value: String(112 + i * 3) },
             { dataElement: DE.diastolicBp, value: String(72 + i * 2) },

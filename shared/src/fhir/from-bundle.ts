@@ -21,7 +21,8 @@ import { evaluateRiskFlags, type RiskFlag, type UrineProtein } from '../anc/risk
 import { ancSchedule, type AncSchedule } from '../anc/schedule'
 import { DEFAULT_FHIR_MAPPING, type FhirMappingConfig } from './config'
 
-export interface PatientBanner {
+/** Who the record is about, as the apps show it (the `PatientBanner` component takes its fields). */
+export interface PatientView {
     /** Server id of the Patient (undefined for a bundle not yet stored). */
     id: string | undefined
     name: string | undefined
@@ -79,7 +80,7 @@ export interface AppointmentView {
 }
 
 export interface AncRecordView {
-    patient: PatientBanner | undefined
+    patient: PatientView | undefined
     pregnancy: PregnancySummary | undefined
     contacts: ContactView[]
     series: {
@@ -252,7 +253,7 @@ export function bundleToAncRecord(
     const birthDate = calendarDateOf(patient?.birthDate)
     const ageYears = birthDate ? ageInYears(birthDate, today) : undefined
     const name = patient?.name?.find((n) => n.use === 'official') ?? patient?.name?.[0]
-    const banner: PatientBanner | undefined = patient && {
+    const patientView: PatientView | undefined = patient && {
         id: patient.id,
         name:
             name?.text ??
@@ -319,7 +320,7 @@ export function bundleToAncRecord(
                 : undefined,
     })
     return {
-        patient: banner,
+        patient: patientView,
         pregnancy,
         contacts,
         series,

@@ -1,5 +1,4 @@
 export * from './config'
-export * from './tracker-shapes'
 export * from './uuid'
 export * from './to-bundle'
 export * from './from-bundle'

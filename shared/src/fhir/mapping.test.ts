@@ -9,7 +9,6 @@ import { DEFAULT_FHIR_MAPPING, defaultFhirMapping, mergeFhirMappingConfig } from
 import { FIXTURE_LMP, fixtureTrackedEntity } from './fixtures'
 import { bundleToAncRecord } from './from-bundle'
 import { trackerToFhirBundle } from './to-bundle'
-import type { TrackerTrackedEntity } from './tracker-shapes'
 import { deterministicUuid } from './uuid'
 
 beforeAll(() => {
@@ -204,7 +203,7 @@ describe('tracker → FHIR transaction bundle', () => {
     })
 
     it('reports and skips malformed values instead of sending them', () => {
-        const bad = structuredClone(te) as TrackerTrackedEntity
+        const bad = structuredClone(te)
         const ev = bad.enrollments![0]!.events![1]!
         ev.dataValues!.find((d) => d.dataElement === DATA_ELEMENTS.weightKg)!.value = '6O'
         bad.attributes!.find((a) => a.attribute === ATTRIBUTES.sex)!.value = 'ROBOT'
@@ -224,6 +223,21 @@ describe('tracker → FHIR transaction bundle', () => {
             `Patient?identifier=urn:dhis2:trackedEntity|${te.trackedEntity}`
         )
         expect(r.problems[0]!.source).toBe(`attribute:${ATTRIBUTES.phn}`)
+    })
+
+    it('treats null values (tracker JSON for "cleared") as absent', () => {
+        const t = structuredClone(te)
+        t.attributes.find((a) => a.attribute === ATTRIBUTES.sex)!.value = null
+        const ev = t.enrollments![0]!.events![1]!
+        ev.dataValues.find((d) => d.dataElement === DATA_ELEMENTS.weightKg)!.value = null
+        const r = trackerToFhirBundle({ trackedEntity: t, today: TODAY })
+        expect(r.problems).toEqual([])
+        expect((resources(r.bundle, 'Patient')[0] as Patient).gender).toBeUndefined()
+        const weights = (resources(r.bundle, 'Observation') as Observation[]).filter((o) =>
+            o.identifier?.[0]?.value?.endsWith(DATA_ELEMENTS.weightKg)
+        )
+        expect(weights).toHaveLength(7)
+        expect(weights.some((o) => o.encounter?.reference?.includes(ev.event))).toBe(false)
     })
 
     it('ignores scheduled, skipped and deleted events', () => {

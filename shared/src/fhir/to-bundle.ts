@@ -44,15 +44,32 @@ import {
     type FhirMappingConfig,
     type ObservationMapping,
 } from './config'
-import type { TrackerEnrollment, TrackerEvent, TrackerTrackedEntity } from './tracker-shapes'
-import { deterministicUuid, isDhis2Uid, type UuidKind } from './uuid'
+import type { Enrollment, TrackedEntity, TrackerEvent } from '../tracker/types'
+import { isValidUid } from '../tracker/uid'
+import { deterministicUuid, type UuidKind } from './uuid'
+
+/*
+ * What the mapping reads of tracker JSON, derived from tracker/types: only the UIDs (and an
+ * event's or enrollment's status) are required, because a `fields=` filter may leave anything
+ * else out. A full tracker/ `TrackedEntity` fits as it is.
+ */
+export type MappableEvent = Pick<TrackerEvent, 'event' | 'status'> &
+    Partial<Pick<TrackerEvent, 'occurredAt' | 'dataValues' | 'deleted'>>
+export type MappableEnrollment = Pick<Enrollment, 'enrollment' | 'program' | 'status'> &
+    Partial<Pick<Enrollment, 'enrolledAt' | 'occurredAt' | 'attributes' | 'deleted'>> & {
+        events?: readonly MappableEvent[]
+    }
+export type MappableTrackedEntity = Pick<TrackedEntity, 'trackedEntity'> &
+    Partial<Pick<TrackedEntity, 'attributes'>> & {
+        enrollments?: readonly MappableEnrollment[]
+    }
 
 export interface TrackerToFhirInput {
-    trackedEntity: TrackerTrackedEntity
+    trackedEntity: MappableTrackedEntity
     /** The ANC enrollment; default: the latest enrollment in the configured program. */
-    enrollment?: TrackerEnrollment
+    enrollment?: MappableEnrollment
     /** Default: the enrollment's events. */
-    events?: readonly TrackerEvent[]
+    events?: readonly MappableEvent[]
     /** The day the schedule is evaluated for (appointment statuses): pass it, for determinism. */
     today: CalendarDate
 }
@@ -154,10 +171,10 @@ function entry(fullUrl: string, resource: Resource, identifier: Identifier): Bun
 }
 
 export function pickAncEnrollment(
-    te: TrackerTrackedEntity,
+    te: MappableTrackedEntity,
     program: string
-): TrackerEnrollment | undefined {
-    let best: TrackerEnrollment | undefined
+): MappableEnrollment | undefined {
+    let best: MappableEnrollment | undefined
     for (const e of te.enrollments ?? []) {
         if (e.program !== program || e.deleted) continue
         if (!best || (e.enrolledAt ?? '') > (best.enrolledAt ?? '')) best = e
@@ -166,7 +183,7 @@ export function pickAncEnrollment(
 }
 
 /** Whether an event is an ANC contact that took place (not a scheduled or skipped one). */
-function isContact(event: TrackerEvent): boolean {
+function isContact(event: MappableEvent): boolean {
     return (
         !event.deleted &&
         (event.status === 'COMPLETED' || event.status === 'ACTIVE' || event.status === 'VISITED')
@@ -179,7 +196,7 @@ export function trackerToFhirBundle(
 ): TrackerToFhirResult {
     const problems: MappingProblem[] = []
     const te = input.trackedEntity
-    if (!isDhis2Uid(te.trackedEntity)) throw new RangeError('tracked entity has no valid UID')
+    if (!isValidUid(te.trackedEntity)) throw new RangeError('tracked entity has no valid UID')
     const p = prepare(config)
     const sys = config.systems
     const attrs = config.attributes
@@ -264,14 +281,14 @@ export function trackerToFhirBundle(
     const entries: BundleEntry[] = [entry(patientUrl, patient, phnIdentifier ?? teIdentifier)]
     if (!enrollment)
         return { bundle: { resourceType: 'Bundle', type: 'transaction', entry: entries }, problems }
-    if (!isDhis2Uid(enrollment.enrollment)) throw new RangeError('enrollment has no valid UID')
+    if (!isValidUid(enrollment.enrollment)) throw new RangeError('enrollment has no valid UID')
 
     // Events: contacts only, in date order ------------------------------------------------------
-    const contacts: { event: TrackerEvent; date: CalendarDate }[] = []
+    const contacts: { event: MappableEvent; date: CalendarDate }[] = []
     for (const event of input.events ?? enrollment.events ?? []) {
         if (!isContact(event)) continue
         const date = calendarDateOf(event.occurredAt)
-        if (!isDhis2Uid(event.event) || !date) {
+        if (!isValidUid(event.event) || !date) {
             problems.push({
                 source: `event:${String(event.event)}`,
                 reason: 'no valid UID or occurredAt: skipped',
@@ -286,7 +303,7 @@ export function trackerToFhirBundle(
 
     // LMP: the recorded data value, else the enrollment's incident date.
     let lmp: CalendarDate | undefined
-    let lmpEvent: TrackerEvent | undefined
+    let lmpEvent: MappableEvent | undefined
     for (const { event } of contacts) {
         const v = event.dataValues?.find(
             (dv) => dv.dataElement === config.pregnancy.lmpDataElement

@@ -1,4 +1,3 @@
-import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 /**
  * Deterministic `urn:uuid` fullUrls for transaction entries, so mapping the same record twice
  * yields the same bundle byte for byte.
@@ -9,6 +8,7 @@ import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
  * hashing cost is paid per entry, and nothing secret is involved (these are references local
  * to one bundle; the server assigns the real ids).
  */
+import { isValidUid } from '../tracker/uid'
 
 const SIX_BITS = new Int8Array(128).fill(-1)
 '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'.split('').forEach((c, i) => {
@@ -28,12 +28,8 @@ export const UUID_KINDS = {
 
 export type UuidKind = keyof typeof UUID_KINDS
 
-export function isDhis2Uid(value: unknown): value is string {
-    return typeof value === 'string' && UID.test(value)
-}
-
 export function deterministicUuid(kind: UuidKind, dhis2Uid: string, subKey = 0): string {
-    if (!UID.test(dhis2Uid)) throw new RangeError(`not a DHIS2 UID: ${JSON.stringify(dhis2Uid)}`)
+    if (!isValidUid(dhis2Uid)) throw new RangeError(`not a DHIS2 UID: ${JSON.stringify(dhis2Uid)}`)
     if (!Number.isInteger(subKey) || subKey < 0 || subKey >= MAX_SUB_KEY)
         throw new RangeError('sub-key out of range')
     let uidHex = ''

@@ -1,4 +1,5 @@
 import { type ConfigProblem } from '../config/problem'
+import { storedSections } from '../config/stored'
 
 /**
  * The Personal Health Number: a serial issued atomically by DHIS2's TextPattern generator
@@ -84,42 +85,36 @@ export function mergePhnConfig(stored: unknown): { config: PhnConfig; problems: 
         displayGroups: [...DEFAULT_PHN_CONFIG.displayGroups],
     }
     const problems: ConfigProblem[] = []
-    if (stored === undefined || stored === null) return { config, problems }
-    if (typeof stored !== 'object' || Array.isArray(stored)) {
-        return { config, problems: [{ path: '', reason: 'not an object' }] }
-    }
-    const s = stored as Record<string, unknown>
-    if (Object.hasOwn(s, 'serialLength')) {
+    const sections = storedSections(stored, problems)
+    if (!sections) return { config, problems }
+    const { stored: s, has, fail } = sections
+    if (has('serialLength')) {
         const v = s.serialLength
         if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 30)
             config.serialLength = v
-        else problems.push({ path: 'serialLength', reason: 'must be an integer from 1 to 30' })
+        else fail('serialLength', 'must be an integer from 1 to 30')
     }
-    if (Object.hasOwn(s, 'algorithm')) {
+    if (has('algorithm')) {
         const v = s.algorithm
         if (typeof v === 'string' && (CHECK_DIGIT_ALGORITHMS as readonly string[]).includes(v)) {
             config.algorithm = v as CheckDigitAlgorithm
         } else {
-            problems.push({
-                path: 'algorithm',
-                reason: `must be one of ${CHECK_DIGIT_ALGORITHMS.join(', ')}`,
-            })
+            fail('algorithm', `must be one of ${CHECK_DIGIT_ALGORITHMS.join(', ')}`)
         }
     }
-    if (Object.hasOwn(s, 'system')) {
+    if (has('system')) {
         const v = s.system
         if (typeof v === 'string' && /^(https?:\/\/|urn:)\S+$/.test(v)) config.system = v
-        else problems.push({ path: 'system', reason: 'must be an http(s) URL or a URN' })
+        else fail('system', 'must be an http(s) URL or a URN')
     }
-    if (Object.hasOwn(s, 'displayGroups')) {
+    if (has('displayGroups')) {
         const v = s.displayGroups
         if (
             Array.isArray(v) &&
             v.every((n) => typeof n === 'number' && Number.isInteger(n) && n > 0)
         ) {
             config.displayGroups = v as number[]
-        } else
-            problems.push({ path: 'displayGroups', reason: 'must be a list of positive integers' })
+        } else fail('displayGroups', 'must be a list of positive integers')
     }
     return { config, problems }
 }

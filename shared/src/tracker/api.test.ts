@@ -1,4 +1,10 @@
-import { ATTRIBUTES, DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '../metadata/ids'
+import {
+    ATTRIBUTES,
+    DATA_ELEMENTS,
+    DHIS2_UID_PATTERN as UID_PATTERN,
+    PROGRAM_ANC,
+    PROGRAM_STAGES,
+} from '../metadata/ids'
 import { hasValidCheckDigit } from '../phn'
 import {
     escapeFilterValue,
@@ -11,7 +17,7 @@ import { importProblems } from './import-report'
 import { registrationPayload } from './registration'
 import { httpError, recordingEngine } from './test-engine'
 import type { TrackerImportReport } from './types'
-import { UID_PATTERN, generateUid, isValidUid } from './uid'
+import { generateUid, isValidUid } from './uid'
 
 describe('generateUid', () => {
     it('makes 11-character DHIS2 UIDs starting with a letter', () => {

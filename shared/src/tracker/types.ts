@@ -1,4 +1,8 @@
-/** Tracker API v41 shapes (the subset the ANC apps read and write). */
+/**
+ * Tracker API v41 shapes (the subset the ANC apps read and write): the one definition of tracker
+ * JSON in this package. Readers that accept partial JSON (the FHIR mapping reads whatever a
+ * `fields=` filter returned) derive looser types from these rather than declaring their own.
+ */
 
 export interface AttributeValue {
     attribute: string
@@ -23,11 +27,14 @@ export interface TrackerEvent {
     enrollment?: string
     trackedEntity?: string
     orgUnit: string
+    /** Date of the contact (v41 name; `eventDate` before v40). */
     occurredAt?: string
     scheduledAt?: string
     status: EventStatus
     dataValues: DataValue[]
     updatedAt?: string
+    /** Present (true) only when soft-deleted events are requested (`includeDeleted`). */
+    deleted?: boolean
 }
 
 export interface Enrollment {
@@ -36,10 +43,13 @@ export interface Enrollment {
     trackedEntity?: string
     orgUnit: string
     enrolledAt: string
+    /** The program's incident date; the ANC program uses it for the LMP. */
     occurredAt?: string
     status: EnrollmentStatus
     attributes?: AttributeValue[]
     events?: TrackerEvent[]
+    /** Present (true) only when soft-deleted enrollments are requested (`includeDeleted`). */
+    deleted?: boolean
 }
 
 export interface TrackedEntity {

@@ -3,11 +3,10 @@
  * dhis2-core). Client-generated UIDs let one tracker import create a person, her enrollment and
  * events that reference each other, and let a retry reuse the same ids.
  */
+import { DHIS2_UID_PATTERN } from '../metadata/ids'
+
 const LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
 const ALPHANUMERIC = `0123456789${LETTERS}`
-import { DHIS2_UID_PATTERN as UID_PATTERN } from '../metadata/ids'
-
-export { UID_PATTERN }
 
 /** Uniform choice by rejection sampling, so no character is favoured by a modulo bias. */
 function randomChar(alphabet: string): string {
@@ -27,5 +26,5 @@ export function generateUid(): string {
 }
 
 export function isValidUid(value: unknown): value is string {
-    return typeof value === 'string' && UID_PATTERN.test(value)
+    return typeof value === 'string' && DHIS2_UID_PATTERN.test(value)
 }

@@ -1,14 +1,18 @@
 import i18n from '@dhis2/d2-i18n'
 import React from 'react'
+import type { PatientView } from '../fhir/from-bundle'
 import { formatPhnForDisplay } from '../phn'
 import { formatGestationalAgeText, pregnancyDates } from './format'
 import { VerifiedBadge } from './VerifiedBadge'
 
-export interface PatientBannerProps {
+/**
+ * The patient fields are those of the record view-model (fhir/from-bundle `PatientView`), so a
+ * view spreads in: `<PatientBanner {...record.patient} name={...} lmp={...} />`.
+ */
+export interface PatientBannerProps
+    extends Pick<PatientView, 'verified'>, Partial<Pick<PatientView, 'birthDate' | 'phn'>> {
+    /** Required here although a record may lack one: the banner is headed by a name. */
     name: string
-    birthDate?: string
-    phn?: string
-    verified: boolean
     verifiedAt?: string
     lmp?: string
     edd?: string

@@ -1,6 +1,7 @@
 import { render, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import React from 'react'
+import type { PatientView } from '../fhir/from-bundle'
 import { hasValidCheckDigit, phnFromSerial } from '../phn'
 import { LanguageSwitch } from './LanguageSwitch'
 import { PatientBanner } from './PatientBanner'
@@ -60,6 +61,29 @@ describe('PatientBanner', () => {
         const banner = screen.getByRole('region', { name: 'Patient summary' })
         expect(banner).toHaveTextContent('Not issued')
         expect(within(banner).getAllByText('Not recorded')).toHaveLength(3)
+    })
+
+    it('shows a FHIR record view spread into it', () => {
+        const patient: PatientView = {
+            id: 'p1',
+            name: 'Nadeesha Perera',
+            given: 'Nadeesha',
+            family: 'Perera',
+            phn: PHN,
+            nic: undefined,
+            birthDate: '1996-03-15',
+            ageYears: 30,
+            gender: 'female',
+            phone: undefined,
+            email: undefined,
+            address: undefined,
+            verified: false,
+        }
+        render(<PatientBanner {...patient} name={patient.name ?? ''} today="2026-11-20" />)
+        const banner = screen.getByRole('region', { name: 'Patient summary' })
+        expect(banner).toHaveTextContent('30 years')
+        expect(banner).toHaveTextContent(PHN.slice(0, 3))
+        expect(within(banner).getByRole('status')).toHaveAccessibleName('Not verified')
     })
 })
 
