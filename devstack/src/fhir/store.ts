@@ -118,6 +118,9 @@ export class FhirStore extends MemoryRepository {
             for (const write of writes) {
                 if (write.op === 'put') {
                     await this.createResource(write.resource, undefined, true)
+                    // New writes must sort after replayed ones even if the clock went back.
+                    const written = Date.parse(write.resource.meta?.lastUpdated ?? '')
+                    this.lastTimestamp = Math.max(this.lastTimestamp, written || 0)
                 } else {
                     this.applyDelete(write.resourceType, write.id, write.versionId)
                 }
@@ -126,11 +129,6 @@ export class FhirStore extends MemoryRepository {
             this.replaying = false
             this.pending = []
         }
-    }
-
-    /** Current resources of every type (for counts and tests). */
-    count(resourceType: string): number {
-        return this.internals.resources.get(resourceType)?.size ?? 0
     }
 
     override async readResource<T extends Resource>(resourceType: string, id: string): Promise<T> {
