@@ -1,0 +1,326 @@
+import http from 'node:http'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { hasAuthority, type User } from './auth'
+import type { Db } from './db'
+import { generateUid, sendJson, sendMessage } from './util'
+
+export interface RouteAuth {
+    type: 'http-basic' | 'api-token' | 'api-headers' | 'api-query-params'
+    username?: string
+    password?: string
+    token?: string
+    headers?: Record<string, string>
+    queryParams?: Record<string, string>
+}
+
+export interface Route {
+    id: string
+    code?: string
+    name: string
+    url: string
+    headers?: Record<string, string>
+    auth?: RouteAuth
+    authorities?: string[]
+    responseTimeoutSeconds?: number
+    disabled?: boolean
+    sharing?: { public?: string; users?: Record<string, { access: string }> }
+}
+
+export interface RouteOptions {
+    /**
+     * DHIS2-20311 (2.43.0, 2.42.4, 2.41.7, 2.40.11): the query string is URL-decoded and
+     * re-assembled without re-encoding before URI.create, which rejects `|` and spaces. On by
+     * default so our clients are tested against the behaviour of current servers.
+     */
+    queryRedecoding: boolean
+}
+
+/** Request headers DHIS2 forwards upstream; everything else (Authorization, Cookie...) is dropped. */
+const REQUEST_HEADER_ALLOW_LIST = [
+    'accept',
+    'accept-encoding',
+    'accept-language',
+    'x-requested-with',
+    'user-agent',
+    'cache-control',
+    'content-type',
+    'if-match',
+    'if-modified-since',
+    'if-none-match',
+    'if-range',
+    'if-unmodified-since',
+    'x-forwarded-for',
+    'x-forwarded-host',
+    'x-forwarded-port',
+    'x-forwarded-proto',
+    'x-forwarded-prefix',
+    'forwarded',
+]
+
+/** Response headers DHIS2 passes back; Location, Set-Cookie and the rest are stripped. */
+const RESPONSE_HEADER_ALLOW_LIST = [
+    'content-encoding',
+    'content-language',
+    'content-length',
+    'content-type',
+    'expires',
+    'cache-control',
+    'last-modified',
+    'etag',
+]
+
+/** What GET returns: secrets are write-only, as in DHIS2. */
+function publicView(route: Route): Record<string, unknown> {
+    const { auth, ...rest } = route
+    return {
+        ...rest,
+        displayName: route.name,
+        ...(auth
+            ? {
+                  auth: {
+                      type: auth.type,
+                      ...(auth.type === 'http-basic' ? { username: auth.username } : {}),
+                  },
+              }
+            : {}),
+    }
+}
+
+function validate(body: Partial<Route>): string | undefined {
+    if (typeof body.name !== 'string' || body.name === '') return 'Missing required property `name`'
+    if (typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) return 'Route URL must be http or https'
+    const timeout = body.responseTimeoutSeconds
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 60)) {
+        return 'responseTimeoutSeconds must be between 1 and 60'
+    }
+    return undefined
+}
+
+export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptions): void {
+    const find = async (idOrCode: string): Promise<Route | undefined> => {
+        const { rows } = await db.query<{ data: Route }>('select data from routes where id = $1 or code = $1', [idOrCode])
+        return rows[0]?.data
+    }
+    const canManage = (user: User | undefined) => hasAuthority(user, 'F_ROUTE_PUBLIC_ADD', 'F_ROUTE_PRIVATE_ADD')
+
+    app.get('/api/routes', async (_request, reply) => {
+        const { rows } = await db.query<{ data: Route }>('select data from routes order by name')
+        return sendJson(reply, {
+            pager: { page: 1, pageCount: 1, total: rows.length, pageSize: 50 },
+            routes: rows.map((r) => publicView(r.data)),
+        })
+    })
+    app.get('/api/routes/:id', async (request, reply) => {
+        const route = await find((request.params as { id: string }).id)
+        if (!route) return sendMessage(reply, 404, 'Route not found')
+        return sendJson(reply, publicView(route))
+    })
+    app.post('/api/routes', async (request, reply) => {
+        if (!canManage(request.user)) return sendMessage(reply, 403, 'You do not have the authority to create routes.')
+        const body = (request.body ?? {}) as Partial<Route>
+        const problem = validate(body)
+        if (problem) return sendMessage(reply, 409, problem)
+        const route: Route = { ...(body as Route), id: body.id ?? generateUid(), responseTimeoutSeconds: body.responseTimeoutSeconds ?? 5 }
+        try {
+            await db.query('insert into routes (id, code, name, data) values ($1, $2, $3, $4)', [route.id, route.code ?? null, route.name, JSON.stringify(route)])
+        } catch (error) {
+            if ((error as { code?: string }).code === '23505') return sendMessage(reply, 409, 'A route with this id, code or name already exists')
+            throw error
+        }
+        return sendMessage(reply, 201, undefined, { response: { uid: route.id, klass: 'org.hisp.dhis.route.Route' } })
+    })
+    app.put('/api/routes/:id', async (request, reply) => {
+        if (!canManage(request.user)) return sendMessage(reply, 403, 'You do not have the authority to update routes.')
+        const existing = await find((request.params as { id: string }).id)
+        if (!existing) return sendMessage(reply, 404, 'Route not found')
+        const body = (request.body ?? {}) as Partial<Route>
+        const problem = validate(body)
+        if (problem) return sendMessage(reply, 409, problem)
+        // Like DHIS2, a PUT replaces the route: secrets must be sent again.
+        const route: Route = { ...(body as Route), id: existing.id, responseTimeoutSeconds: body.responseTimeoutSeconds ?? 5 }
+        await db.query('update routes set code = $2, name = $3, data = $4 where id = $1', [existing.id, route.code ?? null, route.name, JSON.stringify(route)])
+        return sendMessage(reply, 200, undefined, { response: { uid: route.id } })
+    })
+    app.delete('/api/routes/:id', async (request, reply) => {
+        if (!hasAuthority(request.user, 'F_ROUTE_DELETE')) return sendMessage(reply, 403, 'You do not have the authority to delete routes.')
+        const existing = await find((request.params as { id: string }).id)
+        if (!existing) return sendMessage(reply, 404, 'Route not found')
+        await db.query('delete from routes where id = $1', [existing.id])
+        return sendMessage(reply, 200, undefined, { response: { uid: existing.id } })
+    })
+
+    // /run keeps the raw body: it is forwarded untouched (form fields are also copied to the query).
+    app.register(async (scope) => {
+        scope.removeAllContentTypeParsers()
+        scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+        const run = async (request: FastifyRequest, reply: FastifyReply) => {
+            const params = request.params as { id: string; '*'?: string }
+            const route = await find(params.id)
+            if (!route || route.disabled) return sendMessage(reply, 404, `Route not found: ${params.id}`)
+            const user = request.user as User
+            if (!mayRun(user, route)) return sendMessage(reply, 403, 'User does not have access to this route')
+            return runRoute(request, reply, route, params['*'] ?? '', user, options)
+        }
+        for (const path of ['/api/routes/:id/run', '/api/routes/:id/run/*']) {
+            scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: path, handler: run })
+        }
+    })
+}
+
+function mayRun(user: User, route: Route): boolean {
+    if (user.authorities.includes('ALL')) return true
+    if ((route.authorities ?? []).some((a) => user.authorities.includes(a))) return true
+    const sharing = route.sharing ?? {}
+    if ((sharing.public ?? '--------').startsWith('r')) return true
+    return (sharing.users?.[user.id]?.access ?? '').startsWith('r')
+}
+
+/** Characters java.net.URI.create rejects in a query. */
+const ILLEGAL_IN_URI = /[|\s"<>{}\\^`]/
+
+async function runRoute(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    route: Route,
+    subPath: string,
+    user: User,
+    options: RouteOptions
+): Promise<FastifyReply> {
+    const wildcard = route.url.endsWith('/**')
+    if (subPath !== '' && !wildcard) return sendMessage(reply, 502, 'Route does not allow sub-paths')
+    const base = wildcard ? route.url.slice(0, -2) : route.url
+
+    // The servlet parameter map: query parameters and, for form posts, the form fields.
+    const parameters: [string, string][] = [...new URLSearchParams(request.url.split('?')[1] ?? '')]
+    const body = request.body instanceof Buffer ? request.body : undefined
+    const contentType = String(request.headers['content-type'] ?? '')
+    if (body && contentType.startsWith('application/x-www-form-urlencoded')) {
+        parameters.push(...new URLSearchParams(body.toString('utf8')))
+    }
+    for (const [k, v] of Object.entries(route.auth?.type === 'api-query-params' ? (route.auth.queryParams ?? {}) : {})) {
+        parameters.push([k, v])
+    }
+    let query: string
+    if (options.queryRedecoding) {
+        query = parameters.map(([k, v]) => `${k}=${v}`).join('&')
+        const bad = ILLEGAL_IN_URI.exec(query)
+        if (bad) {
+            return sendMessage(reply, 500, `Illegal character in query at index ${bad.index}: ${query}`)
+        }
+    } else {
+        query = new URLSearchParams(parameters).toString()
+    }
+    const target = new URL(base + subPath.replace(/^\/+/, '') + (query ? `?${query}` : ''))
+
+    const headers: Record<string, string> = {}
+    for (const name of REQUEST_HEADER_ALLOW_LIST) {
+        const value = request.headers[name]
+        if (typeof value === 'string') headers[name] = value
+    }
+    Object.assign(headers, route.headers ?? {})
+    const auth = route.auth
+    if (auth?.type === 'http-basic') {
+        headers.authorization = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`
+    } else if (auth?.type === 'api-token') {
+        headers.authorization = `ApiToken ${auth.token}`
+    } else if (auth?.type === 'api-headers') {
+        Object.assign(headers, auth.headers ?? {})
+    }
+    headers['x-forwarded-user'] = user.username
+    if (body && body.length > 0) headers['content-length'] = String(body.length)
+
+    const timeoutMs = (route.responseTimeoutSeconds ?? 5) * 1000
+    try {
+        const upstream = await forward(target, request.method, headers, body, timeoutMs)
+        reply.code(upstream.status)
+        for (const name of RESPONSE_HEADER_ALLOW_LIST) {
+            const value = upstream.headers[name]
+            if (value !== undefined) reply.header(name, value)
+        }
+        return reply.send(upstream.body)
+    } catch (error) {
+        if ((error as Error).name === 'TimeoutError') return sendMessage(reply, 504, 'Route timed out')
+        return sendMessage(reply, 502, `Bad gateway: ${(error as Error).message}`)
+    }
+}
+
+interface Upstream {
+    status: number
+    headers: http.IncomingHttpHeaders
+    body: Buffer
+}
+
+/** Plain node:http, so bodies stay byte-exact (no transparent decompression) as in DHIS2 2.41. */
+export function forward(
+    target: URL,
+    method: string,
+    headers: Record<string, string | string[]>,
+    body: Buffer | undefined,
+    timeoutMs: number
+): Promise<Upstream> {
+    return new Promise((resolve, reject) => {
+        const req = http.request(target, { method, headers }, (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => {
+                clearTimeout(timer)
+                resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) })
+            })
+            res.on('error', reject)
+        })
+        const timer = setTimeout(() => {
+            const error = new Error('upstream timed out')
+            error.name = 'TimeoutError'
+            req.destroy(error)
+        }, timeoutMs)
+        req.on('error', (error) => {
+            clearTimeout(timer)
+            reject(error)
+        })
+        req.end(body)
+    })
+}
+
+/**
+ * /anc-relay/* on the DHIS2 origin goes to the relay with the prefix stripped, cookies and all,
+ * like the production nginx location block. Not a DHIS2 route: no header filtering.
+ */
+export function registerRelayProxy(app: FastifyInstance, relayUrl: () => string): void {
+    app.register(async (scope) => {
+        scope.removeAllContentTypeParsers()
+        scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+        scope.route({
+            method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+            url: '/anc-relay/*',
+            handler: async (request, reply) => {
+                const target = new URL(request.url.replace(/^\/anc-relay/, ''), relayUrl())
+                const headers: Record<string, string | string[]> = {}
+                for (const [name, value] of Object.entries(request.headers)) {
+                    if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue
+                    headers[name] = value
+                }
+                headers['x-forwarded-for'] = request.ip
+                headers['x-forwarded-proto'] = request.protocol
+                headers['x-forwarded-host'] = String(request.headers.host ?? '')
+                headers['x-forwarded-prefix'] = '/anc-relay'
+                const body = request.body instanceof Buffer ? request.body : undefined
+                if (body && body.length > 0) headers['content-length'] = String(body.length)
+                try {
+                    const upstream = await forward(target, request.method, headers, body, 60_000)
+                    reply.code(upstream.status)
+                    for (const [name, value] of Object.entries(upstream.headers)) {
+                        if (value === undefined || ['connection', 'transfer-encoding', 'keep-alive'].includes(name)) continue
+                        reply.header(name, value)
+                    }
+                    return reply.send(upstream.body)
+                } catch (error) {
+                    return reply.code(502).header('content-type', 'application/json').send({
+                        error: 'relay_unavailable',
+                        message: `The relay at ${relayUrl()} did not answer: ${(error as Error).message}`,
+                    })
+                }
+            },
+        })
+    })
+}
+
