@@ -1,0 +1,256 @@
+import {
+    ATTRIBUTES,
+    EmptyState,
+    ErrorState,
+    PROGRAM_ANC,
+    checkPhn,
+    formatPhnForDisplay,
+    isFailure,
+    searchTrackedEntities,
+    useLanguage,
+    useTrackerEngine,
+    type AttributeFilter,
+    type TrackedEntity,
+} from '@anc/shared'
+import i18n from '@dhis2/d2-i18n'
+import { Button, CircularLoader, InputField, NoticeBox } from '@dhis2/ui'
+import React, { useState } from 'react'
+import { attributeValue } from '../registration/duplicates'
+import {
+    displayName,
+    useMyClinics,
+    useRecentRegistrations,
+    useRelayConfig,
+} from '../registration/queries'
+import { navigate } from '../routing'
+import { useServices } from '../services'
+
+type SearchState =
+    | { status: 'idle' }
+    | { status: 'searching' }
+    | { status: 'done'; results: TrackedEntity[]; by: string }
+    | { status: 'failed'; message: string }
+
+const ResultList = ({ results }: { results: TrackedEntity[] }) => (
+    <ul className="reg-results">
+        {results.map((te) => {
+            const phn = attributeValue(te, ATTRIBUTES.phn)
+            return (
+                <li key={te.trackedEntity}>
+                    <a href={`#/record/${te.trackedEntity}`}>{displayName(te)}</a>{' '}
+                    <span>
+                        {i18n.t('born {{date}}', {
+                            date: attributeValue(te, ATTRIBUTES.birthDate) ?? '—',
+                        })}
+                    </span>{' '}
+                    {phn ? (
+                        <span>{i18n.t('PHN {{phn}}', { phn: formatPhnForDisplay(phn) })}</span>
+                    ) : null}
+                </li>
+            )
+        })}
+    </ul>
+)
+
+/** Find first: an existing record is opened rather than re-entered. */
+export const FindPage = () => {
+    const engine = useTrackerEngine()
+    const services = useServices()
+    const [language] = useLanguage()
+    const relayConfig = useRelayConfig()
+    const clinics = useMyClinics()
+    const clinic = clinics.data?.[0]
+    const recent = useRecentRegistrations(clinic?.id)
+    const [phn, setPhn] = useState('')
+    const [phnError, setPhnError] = useState<string>()
+    const [name, setName] = useState('')
+    const [birthDate, setBirthDate] = useState('')
+    const [nameError, setNameError] = useState<string>()
+    const [state, setState] = useState<SearchState>({ status: 'idle' })
+
+    const run = async (filters: AttributeFilter[], by: string) => {
+        setState({ status: 'searching' })
+        try {
+            const page = await searchTrackedEntities(engine, {
+                program: PROGRAM_ANC,
+                orgUnitMode: 'ACCESSIBLE',
+                filters,
+                pageSize: 20,
+            })
+            const results = page.trackedEntities
+            if (results.length === 1 && by !== 'name' && results[0]) {
+                navigate({ page: 'record', trackedEntity: results[0].trackedEntity })
+                return
+            }
+            setState({ status: 'done', results, by })
+        } catch {
+            setState({
+                status: 'failed',
+                message: i18n.t(
+                    'The search could not be completed. Check the connection and try again.'
+                ),
+            })
+        }
+    }
+
+    const searchPhn = () => {
+        const check = checkPhn(phn)
+        if (check.status !== 'valid') {
+            setPhnError(
+                check.status === 'badCheckDigit'
+                    ? i18n.t('This PHN has a typing mistake (the check digit does not match).')
+                    : check.status === 'incomplete'
+                      ? i18n.t('A PHN has {{count}} digits.', { count: 10 })
+                      : i18n.t('A PHN has digits only.')
+            )
+            return
+        }
+        setPhnError(undefined)
+        void run([{ attribute: ATTRIBUTES.phn, value: check.phn }], 'phn')
+    }
+
+    const searchName = () => {
+        if (name.trim().length < 2 || birthDate === '') {
+            setNameError(i18n.t('Enter at least two letters of the name and the date of birth.'))
+            return
+        }
+        setNameError(undefined)
+        void run(
+            [
+                { attribute: ATTRIBUTES.birthDate, value: birthDate },
+                { attribute: ATTRIBUTES.fullName, operator: 'like', value: name.trim() },
+            ],
+            'name'
+        )
+    }
+
+    const searchIdentity = () => {
+        if (!relayConfig.data) return
+        setState({ status: 'searching' })
+        services
+            .verifyIdentity(relayConfig.data, language)
+            .then((outcome) => {
+                if (isFailure(outcome)) {
+                    setState({ status: 'failed', message: outcome.message })
+                    return
+                }
+                if (outcome.kind !== 'verified') return
+                void run([{ attribute: ATTRIBUTES.esignetSub, value: outcome.sub }], 'identity')
+            })
+            .catch(() =>
+                setState({
+                    status: 'failed',
+                    message: i18n.t('The verification service cannot be reached right now.'),
+                })
+            )
+    }
+
+    return (
+        <div className="reg-page">
+            <h2>{i18n.t('Find her record first')}</h2>
+            <p>
+                {i18n.t(
+                    'Search before registering, so an existing record is opened rather than entered again.'
+                )}
+            </p>
+            <div className="reg-find">
+                <form
+                    aria-label={i18n.t('Find by PHN')}
+                    onSubmit={(event) => {
+                        event.preventDefault()
+                        searchPhn()
+                    }}
+                >
+                    <InputField
+                        name="phn"
+                        label={i18n.t('PHN')}
+                        value={phn}
+                        inputWidth="200px"
+                        error={Boolean(phnError)}
+                        validationText={phnError}
+                        onChange={({ value }: { value?: string }) => setPhn(value ?? '')}
+                    />
+                    <Button type="submit">{i18n.t('Find by PHN')}</Button>
+                </form>
+                <div>
+                    <p>{i18n.t('Or let her confirm who she is with her national ID:')}</p>
+                    <Button onClick={searchIdentity} disabled={!relayConfig.data}>
+                        {i18n.t('Find with National ID')}
+                    </Button>
+                </div>
+                <form
+                    aria-label={i18n.t('Find by name and date of birth')}
+                    onSubmit={(event) => {
+                        event.preventDefault()
+                        searchName()
+                    }}
+                >
+                    <InputField
+                        name="searchName"
+                        label={i18n.t('Name')}
+                        value={name}
+                        onChange={({ value }: { value?: string }) => setName(value ?? '')}
+                    />
+                    <InputField
+                        name="searchBirthDate"
+                        label={i18n.t('Date of birth')}
+                        type="date"
+                        value={birthDate}
+                        error={Boolean(nameError)}
+                        validationText={nameError}
+                        onChange={({ value }: { value?: string }) => setBirthDate(value ?? '')}
+                    />
+                    <Button type="submit">{i18n.t('Find by name and date of birth')}</Button>
+                </form>
+            </div>
+            <div aria-live="polite">
+                {state.status === 'searching' ? (
+                    <p role="status">
+                        <CircularLoader small /> {i18n.t('Searching…')}
+                    </p>
+                ) : null}
+                {state.status === 'failed' ? <ErrorState message={state.message} /> : null}
+                {state.status === 'done' && state.results.length === 0 ? (
+                    <NoticeBox title={i18n.t('No record found')}>
+                        <p>{i18n.t('She is not registered yet.')}</p>
+                        <Button primary onClick={() => navigate({ page: 'register' })}>
+                            {i18n.t('Register her')}
+                        </Button>
+                    </NoticeBox>
+                ) : null}
+                {state.status === 'done' && state.results.length > 0 ? (
+                    <ResultList results={state.results} />
+                ) : null}
+            </div>
+            <div className="reg-actions">
+                <Button
+                    primary
+                    onClick={() => navigate({ page: 'register' })}
+                    dataTest="new-registration"
+                >
+                    {i18n.t('New registration')}
+                </Button>
+            </div>
+            <section aria-labelledby="recent-heading">
+                <h2 id="recent-heading">
+                    {clinic
+                        ? i18n.t('Recent registrations at {{clinic}}', { clinic: clinic.name })
+                        : i18n.t('Recent registrations')}
+                </h2>
+                {recent.isLoading ? <CircularLoader small /> : null}
+                {recent.isError ? (
+                    <ErrorState
+                        message={i18n.t('Recent registrations could not be loaded.')}
+                        onRetry={() => void recent.refetch()}
+                    />
+                ) : null}
+                {recent.data && recent.data.length === 0 ? (
+                    <EmptyState title={i18n.t('No registrations yet')} />
+                ) : null}
+                {recent.data && recent.data.length > 0 ? (
+                    <ResultList results={recent.data} />
+                ) : null}
+            </section>
+        </div>
+    )
+}

@@ -1,0 +1,360 @@
+import {
+    ATTRIBUTES,
+    DATA_ELEMENTS,
+    ageInYears,
+    checkMeasurement,
+    daysBetween,
+    eddFromLmp,
+    formatGestationalAge,
+    gestationalAgeIfAfterLmp,
+    isCalendarDate,
+    lmpFromEdd,
+    mapClaimsToAttributes,
+    normaliseEmail,
+    normaliseNic,
+    normalisePhone,
+    normaliseText,
+    type AttributeValue,
+    type CalendarDate,
+    type DataValue,
+    type MeasurementKind,
+    type VerifiedIdentity,
+} from '@anc/shared'
+import i18n from '@dhis2/d2-i18n'
+import { CLAIMS_CONFIG, type SexCode } from './config'
+
+/** The demographic fields of the form; each is one tracked entity attribute. */
+export const PERSON_FIELDS = {
+    fullName: ATTRIBUTES.fullName,
+    givenName: ATTRIBUTES.givenName,
+    familyName: ATTRIBUTES.familyName,
+    birthDate: ATTRIBUTES.birthDate,
+    sex: ATTRIBUTES.sex,
+    phone: ATTRIBUTES.phone,
+    email: ATTRIBUTES.email,
+    address: ATTRIBUTES.address,
+    nic: ATTRIBUTES.nic,
+} as const
+
+export type PersonField = keyof typeof PERSON_FIELDS
+export type PersonValues = Record<PersonField, string>
+
+export const PREGNANCY_FIELDS = [
+    'lmp',
+    'edd',
+    'gravida',
+    'parity',
+    'previousComplications',
+    'heightCm',
+    'weightKg',
+    'systolic',
+    'diastolic',
+] as const
+export type PregnancyField = (typeof PREGNANCY_FIELDS)[number]
+export type PregnancyValues = Record<PregnancyField, string> & { dating: 'lmp' | 'edd' }
+
+/** What "Verify with National ID" established: the identity and which fields it locked. */
+export interface Verification {
+    sub: string
+    verifiedAt: string
+    /** Person fields filled from verified claims: read-only in the form. */
+    lockedFields: PersonField[]
+    /** Claims eSignet sent that could not be used (shown so the midwife knows why a field is empty). */
+    unusableClaims: string[]
+}
+
+export interface RegistrationForm {
+    person: PersonValues
+    pregnancy: PregnancyValues
+    verification: Verification | null
+    orgUnit: string
+}
+
+export const EMPTY_PERSON: PersonValues = {
+    fullName: '',
+    givenName: '',
+    familyName: '',
+    birthDate: '',
+    // ANC registers pregnant women: a sensible default the midwife can still change.
+    sex: 'female' satisfies SexCode,
+    phone: '',
+    email: '',
+    address: '',
+    nic: '',
+}
+
+export const EMPTY_PREGNANCY: PregnancyValues = {
+    dating: 'lmp',
+    lmp: '',
+    edd: '',
+    gravida: '',
+    parity: '',
+    previousComplications: '',
+    heightCm: '',
+    weightKg: '',
+    systolic: '',
+    diastolic: '',
+}
+
+export function emptyForm(orgUnit = ''): RegistrationForm {
+    return {
+        person: { ...EMPTY_PERSON },
+        pregnancy: { ...EMPTY_PREGNANCY },
+        verification: null,
+        orgUnit,
+    }
+}
+
+const FIELD_OF_ATTRIBUTE = new Map<string, PersonField>(
+    Object.entries(PERSON_FIELDS).map(([field, uid]) => [uid, field as PersonField])
+)
+
+/**
+ * Applies a verified identity: verified claims fill and lock their fields; every other field
+ * (a voluntary claim she declined, or one that could not be read) is cleared and stays editable,
+ * so nothing typed before verification is mistaken for verified data.
+ */
+export function applyVerifiedIdentity(
+    form: RegistrationForm,
+    identity: VerifiedIdentity,
+    options: { locale: string; today: CalendarDate; now: Date }
+): RegistrationForm {
+    const mapped = mapClaimsToAttributes(
+        { ...identity.claims, sub: identity.sub },
+        { config: CLAIMS_CONFIG, locale: options.locale, today: options.today }
+    )
+    const person: PersonValues = { ...form.person }
+    const locked: PersonField[] = []
+    for (const [uid, value] of Object.entries(mapped.values)) {
+        const field = FIELD_OF_ATTRIBUTE.get(uid)
+        if (!field) continue
+        person[field] = value
+        if (mapped.verifiedAttributes.includes(uid)) locked.push(field)
+    }
+    return {
+        ...form,
+        person,
+        verification: {
+            sub: mapped.values[ATTRIBUTES.esignetSub] ?? identity.sub,
+            verifiedAt: (identity.authTime
+                ? new Date(identity.authTime * 1000)
+                : options.now
+            ).toISOString(),
+            lockedFields: locked,
+            unusableClaims: mapped.problems.map((problem) => problem.claim),
+        },
+    }
+}
+
+export type FieldErrors = Partial<Record<PersonField | PregnancyField | 'orgUnit', string>>
+
+function rangeMessage(kind: MeasurementKind, input: string): string | undefined {
+    const check = checkMeasurement(kind, input)
+    if (check.ok) return undefined
+    const { min, max } = check.range
+    switch (check.reason) {
+        case 'notANumber':
+            return i18n.t('Enter a number.')
+        case 'notAnInteger':
+            return i18n.t('Enter a whole number.')
+        default:
+            return i18n.t('Enter a value between {{min}} and {{max}}.', { min, max })
+    }
+}
+
+function optionalRange(kind: MeasurementKind, input: string): string | undefined {
+    return input.trim() === '' ? undefined : rangeMessage(kind, input)
+}
+
+/** The LMP the pregnancy is dated from: typed, or derived from the EDD. */
+export function datingLmp(pregnancy: PregnancyValues): CalendarDate | undefined {
+    if (pregnancy.dating === 'lmp') return isCalendarDate(pregnancy.lmp) ? pregnancy.lmp : undefined
+    return isCalendarDate(pregnancy.edd) ? lmpFromEdd(pregnancy.edd) : undefined
+}
+
+/** GA and EDD as she types, or nothing while the date is incomplete or implausible. */
+export function pregnancySummary(
+    pregnancy: PregnancyValues,
+    today: CalendarDate
+):
+    | { lmp: CalendarDate; edd: CalendarDate; gestationalAge: string; weeks: number; days: number }
+    | undefined {
+    const lmp = datingLmp(pregnancy)
+    if (!lmp) return undefined
+    const ga = gestationalAgeIfAfterLmp(lmp, today)
+    if (!ga || ga.weeks > 45) return undefined
+    return {
+        lmp,
+        edd: eddFromLmp(lmp),
+        gestationalAge: formatGestationalAge(ga),
+        weeks: ga.weeks,
+        days: ga.days,
+    }
+}
+
+export function validatePerson(person: PersonValues, today: CalendarDate): FieldErrors {
+    const errors: FieldErrors = {}
+    const name = normaliseText(person.fullName, CLAIMS_CONFIG.maxLength)
+    if (person.fullName.trim() === '') errors.fullName = i18n.t('Enter her full name.')
+    else if (!name.ok)
+        errors.fullName = i18n.t('This name contains characters that cannot be saved.')
+    if (person.birthDate === '') errors.birthDate = i18n.t('Enter her date of birth.')
+    else if (!isCalendarDate(person.birthDate)) errors.birthDate = i18n.t('Enter a valid date.')
+    else if (daysBetween(person.birthDate, today) < 0)
+        errors.birthDate = i18n.t('The date of birth cannot be in the future.')
+    else {
+        const age = ageInYears(person.birthDate, today) ?? -1
+        if (!checkMeasurement('ageYears', age).ok)
+            errors.birthDate = i18n.t('Her age would be {{age}}: check the date of birth.', { age })
+    }
+    if (person.sex === '') errors.sex = i18n.t('Choose a sex.')
+    if (person.phone.trim() !== '') {
+        const phone = normalisePhone(
+            person.phone,
+            CLAIMS_CONFIG.phone.defaultCountryCode,
+            CLAIMS_CONFIG.phone.nationalNumberLengths
+        )
+        if (!phone.ok) errors.phone = i18n.t('Enter a mobile number such as 071 234 5678.')
+    }
+    if (person.email.trim() !== '' && !normaliseEmail(person.email).ok)
+        errors.email = i18n.t('Enter a valid email address.')
+    if (person.nic.trim() !== '' && !normaliseNic(person.nic).ok)
+        errors.nic = i18n.t('Enter an NIC of 12 digits, or 9 digits and V or X.')
+    return errors
+}
+
+export function validatePregnancy(pregnancy: PregnancyValues, today: CalendarDate): FieldErrors {
+    const errors: FieldErrors = {}
+    const dateField = pregnancy.dating
+    const typed = pregnancy[dateField]
+    if (typed === '') {
+        errors[dateField] =
+            dateField === 'lmp'
+                ? i18n.t('Enter the first day of her last menstrual period, or the EDD.')
+                : i18n.t('Enter the estimated date of delivery, or the LMP.')
+    } else if (!isCalendarDate(typed)) errors[dateField] = i18n.t('Enter a valid date.')
+    else {
+        const lmp = datingLmp(pregnancy) as CalendarDate
+        const days = daysBetween(lmp, today)
+        if (days < 0)
+            errors[dateField] =
+                dateField === 'lmp'
+                    ? i18n.t('The LMP cannot be in the future.')
+                    : i18n.t('This EDD would put the LMP in the future.')
+        else if (days > 45 * 7)
+            errors[dateField] = i18n.t('This date gives more than 45 weeks of pregnancy: check it.')
+    }
+    if (pregnancy.gravida.trim() === '') errors.gravida = i18n.t('Enter the gravida.')
+    else errors.gravida = rangeMessage('gravida', pregnancy.gravida)
+    if (pregnancy.parity.trim() === '') errors.parity = i18n.t('Enter the parity.')
+    else errors.parity = rangeMessage('parity', pregnancy.parity)
+    if (!errors.gravida && !errors.parity) {
+        // Gravida counts this pregnancy; parity counts births before it.
+        if (Number(pregnancy.parity) > Number(pregnancy.gravida) - 1)
+            errors.parity = i18n.t('Parity must be less than gravida.')
+    }
+    if (pregnancy.previousComplications.length > 2000)
+        errors.previousComplications = i18n.t('Keep this under 2000 characters.')
+    errors.heightCm = optionalRange('heightCm', pregnancy.heightCm)
+    errors.weightKg = optionalRange('weightKg', pregnancy.weightKg)
+    errors.systolic = optionalRange('systolic', pregnancy.systolic)
+    errors.diastolic = optionalRange('diastolic', pregnancy.diastolic)
+    const sbp = pregnancy.systolic.trim()
+    const dbp = pregnancy.diastolic.trim()
+    if (!errors.systolic && !errors.diastolic) {
+        if (sbp !== '' && dbp === '')
+            errors.diastolic = i18n.t('Enter both blood pressure numbers.')
+        else if (sbp === '' && dbp !== '')
+            errors.systolic = i18n.t('Enter both blood pressure numbers.')
+        else if (sbp !== '' && Number(sbp) <= Number(dbp))
+            errors.diastolic = i18n.t('The diastolic pressure must be lower than the systolic.')
+    }
+    return stripUndefined(errors)
+}
+
+function stripUndefined(errors: FieldErrors): FieldErrors {
+    return Object.fromEntries(
+        Object.entries(errors).filter(([, message]) => message !== undefined)
+    ) as FieldErrors
+}
+
+export function validateForm(form: RegistrationForm, today: CalendarDate): FieldErrors {
+    const errors = {
+        ...validatePerson(form.person, today),
+        ...validatePregnancy(form.pregnancy, today),
+    }
+    if (form.orgUnit === '') errors.orgUnit = i18n.t('Choose the clinic.')
+    return stripUndefined(errors)
+}
+
+/** Values as stored: phone in E.164, NIC upper-case, text trimmed. */
+export function normalisedPerson(person: PersonValues): PersonValues {
+    const phone = normalisePhone(
+        person.phone,
+        CLAIMS_CONFIG.phone.defaultCountryCode,
+        CLAIMS_CONFIG.phone.nationalNumberLengths
+    )
+    const nic = normaliseNic(person.nic)
+    return {
+        fullName: person.fullName.trim(),
+        givenName: person.givenName.trim(),
+        familyName: person.familyName.trim(),
+        birthDate: person.birthDate,
+        sex: person.sex,
+        phone: phone.ok ? phone.value : person.phone.trim(),
+        email: person.email.trim(),
+        address: person.address.trim(),
+        nic: nic.ok ? nic.value : person.nic.trim(),
+    }
+}
+
+/** The tracked entity attributes of a new registration (PHN included). */
+export function registrationAttributes(
+    form: RegistrationForm,
+    phn: { serial: string; phn: string }
+): AttributeValue[] {
+    const person = normalisedPerson(form.person)
+    const attributes: AttributeValue[] = []
+    for (const [field, uid] of Object.entries(PERSON_FIELDS)) {
+        const value = person[field as PersonField]
+        if (value !== '') attributes.push({ attribute: uid, value })
+    }
+    attributes.push({ attribute: ATTRIBUTES.phn, value: phn.phn })
+    attributes.push({ attribute: ATTRIBUTES.phnSerial, value: phn.serial })
+    if (form.verification) {
+        attributes.push({ attribute: ATTRIBUTES.esignetSub, value: form.verification.sub })
+        attributes.push({ attribute: ATTRIBUTES.verificationStatus, value: 'VERIFIED' })
+        attributes.push({ attribute: ATTRIBUTES.verifiedAt, value: form.verification.verifiedAt })
+    } else {
+        attributes.push({ attribute: ATTRIBUTES.verificationStatus, value: 'UNVERIFIED' })
+    }
+    return attributes
+}
+
+/** The first contact's data values (LMP and EDD always; GA on the day of registration). */
+export function firstContactDataValues(
+    pregnancy: PregnancyValues,
+    today: CalendarDate
+): DataValue[] {
+    const summary = pregnancySummary(pregnancy, today)
+    if (!summary) throw new RangeError('the pregnancy is not dated')
+    const values: DataValue[] = [
+        { dataElement: DATA_ELEMENTS.lmp, value: summary.lmp },
+        { dataElement: DATA_ELEMENTS.edd, value: summary.edd },
+        { dataElement: DATA_ELEMENTS.gestationalAgeWeeks, value: String(summary.weeks) },
+    ]
+    const optional: [string, string][] = [
+        [DATA_ELEMENTS.gravida, pregnancy.gravida],
+        [DATA_ELEMENTS.parity, pregnancy.parity],
+        [DATA_ELEMENTS.previousComplications, pregnancy.previousComplications],
+        [DATA_ELEMENTS.heightCm, pregnancy.heightCm],
+        [DATA_ELEMENTS.weightKg, pregnancy.weightKg],
+        [DATA_ELEMENTS.systolicBp, pregnancy.systolic],
+        [DATA_ELEMENTS.diastolicBp, pregnancy.diastolic],
+    ]
+    for (const [dataElement, raw] of optional) {
+        const value = raw.trim()
+        if (value !== '') values.push({ dataElement, value })
+    }
+    return values
+}

@@ -1,0 +1,128 @@
+import {
+    ATTRIBUTES,
+    PROGRAM_ANC,
+    importTracker,
+    issuePhn,
+    pushOrQueue,
+    registrationPayload,
+    searchTrackedEntities,
+    trackerToFhirBundle,
+    type CalendarDate,
+    type Engine,
+    type FhirOutbox,
+    type ImportProblems,
+    type RegistrationIds,
+    type TrackedEntity,
+} from '@anc/shared'
+import type { Bundle } from '@medplum/fhirtypes'
+import { FHIR_CONFIG } from './config'
+import {
+    PERSON_FIELDS,
+    firstContactDataValues,
+    pregnancySummary,
+    registrationAttributes,
+    type RegistrationForm,
+} from './form'
+
+/**
+ * What one registration has already obtained from the server. Kept across retries: a retry
+ * after a lost response reuses the PHN and the UIDs, so CREATE_AND_UPDATE finds the record it
+ * may already have created instead of creating a second one, and no PHN is wasted.
+ */
+export interface SaveAttempt {
+    ids?: RegistrationIds
+    phn?: { serial: string; phn: string }
+}
+
+export type FhirDelivery = 'sent' | 'queued' | 'notQueued'
+
+export type SaveOutcome =
+    | {
+          kind: 'saved'
+          trackedEntity: TrackedEntity
+          phn: string
+          fhir: FhirDelivery
+      }
+    /** DHIS2 refused a second record for this identity (E1064): here is the existing one. */
+    | { kind: 'duplicate'; attribute: string; existing: TrackedEntity[] }
+    | { kind: 'rejected'; problems: ImportProblems }
+
+const KNOWN_FIELDS = [...Object.values(PERSON_FIELDS), ATTRIBUTES.phn, ATTRIBUTES.esignetSub]
+
+/** Unique attributes whose collision means "this person is already registered". */
+const IDENTITY_ATTRIBUTES = [ATTRIBUTES.esignetSub, ATTRIBUTES.nic]
+
+/**
+ * Saves a completed registration in at most three requests: issue the PHN, one atomic tracker
+ * import (person + ANC enrollment + first contact), one FHIR transaction through the route
+ * (queued in the outbox when it fails). Network failures before the tracker import succeeds
+ * throw: nothing is lost, the form stays as it is and the midwife can retry.
+ */
+export async function saveRegistration(options: {
+    engine: Engine
+    form: RegistrationForm
+    today: CalendarDate
+    attempt: SaveAttempt
+    outbox: FhirOutbox<Bundle>
+    pushFhir: (bundle: Bundle) => Promise<unknown>
+    signal?: AbortSignal
+}): Promise<SaveOutcome> {
+    const { engine, form, today, attempt, signal } = options
+    attempt.phn ??= await issuePhn(engine, signal ? { signal } : {})
+    const summary = pregnancySummary(form.pregnancy, today)
+    const { payload, ids } = registrationPayload(
+        {
+            orgUnit: form.orgUnit,
+            attributes: registrationAttributes(form, attempt.phn),
+            enrolledAt: today,
+            ...(summary ? { occurredAt: summary.lmp } : {}),
+            firstContact: {
+                occurredAt: today,
+                dataValues: firstContactDataValues(form.pregnancy, today),
+            },
+        },
+        ...(attempt.ids ? [attempt.ids] : [])
+    )
+    attempt.ids = ids
+    const result = await importTracker(engine, payload, {
+        knownFields: KNOWN_FIELDS,
+        ...(signal ? { signal } : {}),
+    })
+    if (!result.ok) {
+        const identity = result.problems.duplicateAttributes.find((uid) =>
+            IDENTITY_ATTRIBUTES.includes(uid as (typeof IDENTITY_ATTRIBUTES)[number])
+        )
+        if (identity) {
+            const value = payload.trackedEntities?.[0]?.attributes.find(
+                (a) => a.attribute === identity
+            )?.value
+            const page = value
+                ? await searchTrackedEntities(engine, {
+                      program: PROGRAM_ANC,
+                      orgUnitMode: 'ACCESSIBLE',
+                      filters: [{ attribute: identity, value }],
+                  })
+                : { trackedEntities: [] }
+            // Nothing was written (atomic import): this registration starts afresh if retried.
+            delete attempt.ids
+            return { kind: 'duplicate', attribute: identity, existing: page.trackedEntities }
+        }
+        if (result.problems.duplicateAttributes.includes(ATTRIBUTES.phn)) delete attempt.phn
+        return { kind: 'rejected', problems: result.problems }
+    }
+    const trackedEntity = payload.trackedEntities?.[0] as TrackedEntity
+    const { bundle } = trackerToFhirBundle({ trackedEntity, today }, FHIR_CONFIG)
+    let fhir: FhirDelivery
+    try {
+        const delivery = await pushOrQueue(options.outbox, options.pushFhir, bundle, {
+            trackedEntity: trackedEntity.trackedEntity,
+            label: attempt.phn.phn,
+        })
+        fhir = delivery.status
+    } catch {
+        // Neither FHIR nor the outbox answered; the DHIS2 record is safe and can be re-sent
+        // from the record page.
+        fhir = 'notQueued'
+    }
+    return { kind: 'saved', trackedEntity, phn: attempt.phn.phn, fhir }
+}

@@ -1,0 +1,113 @@
+import {
+    ATTRIBUTES,
+    PROGRAM_ANC,
+    getTrackedEntity,
+    importTracker,
+    mapClaimsToAttributes,
+    pushOrQueue,
+    searchTrackedEntities,
+    trackerToFhirBundle,
+    type AttributeValue,
+    type CalendarDate,
+    type Engine,
+    type FhirOutbox,
+    type ImportProblems,
+    type TrackedEntity,
+    type VerifiedIdentity,
+} from '@anc/shared'
+import type { Bundle } from '@medplum/fhirtypes'
+import { CLAIMS_CONFIG, FHIR_CONFIG } from './config'
+import type { FhirDelivery } from './save'
+
+export type VerifyLaterOutcome =
+    | { kind: 'verified'; trackedEntity: TrackedEntity; fhir: FhirDelivery }
+    /** This identity already belongs to another record: nothing was changed. */
+    | { kind: 'duplicate'; existing: TrackedEntity[] }
+    | { kind: 'rejected'; problems: ImportProblems }
+
+async function recordsWithSub(engine: Engine, sub: string, except: string) {
+    const page = await searchTrackedEntities(engine, {
+        program: PROGRAM_ANC,
+        orgUnitMode: 'ACCESSIBLE',
+        filters: [{ attribute: ATTRIBUTES.esignetSub, value: sub }],
+    })
+    return page.trackedEntities.filter((te) => te.trackedEntity !== except)
+}
+
+/**
+ * Verifies a record registered without eSignet: verified claims replace what was typed, the
+ * record is marked VERIFIED, and the FHIR record is updated. Refused when the identity already
+ * belongs to another record (checked first, and enforced by DHIS2's unique attribute: E1064).
+ */
+export async function verifyExistingRecord(options: {
+    engine: Engine
+    trackedEntity: TrackedEntity
+    identity: VerifiedIdentity
+    locale: string
+    today: CalendarDate
+    now: Date
+    outbox: FhirOutbox<Bundle>
+    pushFhir: (bundle: Bundle) => Promise<unknown>
+}): Promise<VerifyLaterOutcome> {
+    const { engine, trackedEntity: te, identity } = options
+    const others = await recordsWithSub(engine, identity.sub, te.trackedEntity)
+    if (others.length > 0) return { kind: 'duplicate', existing: others }
+    const mapped = mapClaimsToAttributes(
+        { ...identity.claims, sub: identity.sub },
+        { config: CLAIMS_CONFIG, locale: options.locale, today: options.today }
+    )
+    const verifiedAt = (
+        identity.authTime ? new Date(identity.authTime * 1000) : options.now
+    ).toISOString()
+    const updates: AttributeValue[] = [
+        ...Object.entries(mapped.values).map(([attribute, value]) => ({ attribute, value })),
+        { attribute: ATTRIBUTES.esignetSub, value: identity.sub },
+        { attribute: ATTRIBUTES.verificationStatus, value: 'VERIFIED' },
+        { attribute: ATTRIBUTES.verifiedAt, value: verifiedAt },
+    ]
+    const byAttribute = new Map(updates.map((a) => [a.attribute, a]))
+    const result = await importTracker(engine, {
+        trackedEntities: [
+            {
+                trackedEntity: te.trackedEntity,
+                trackedEntityType: te.trackedEntityType,
+                orgUnit: te.orgUnit,
+                attributes: [...byAttribute.values()],
+            },
+        ],
+    })
+    if (!result.ok) {
+        if (result.problems.duplicateAttributes.includes(ATTRIBUTES.esignetSub)) {
+            return {
+                kind: 'duplicate',
+                existing: await recordsWithSub(engine, identity.sub, te.trackedEntity),
+            }
+        }
+        return { kind: 'rejected', problems: result.problems }
+    }
+    const updated =
+        (await getTrackedEntity(engine, te.trackedEntity, { program: PROGRAM_ANC })) ?? te
+    return { kind: 'verified', trackedEntity: updated, fhir: await sendToFhir(options, updated) }
+}
+
+/** Pushes a record's FHIR bundle now, or keeps it in the outbox. */
+export async function sendToFhir(
+    options: {
+        today: CalendarDate
+        outbox: FhirOutbox<Bundle>
+        pushFhir: (b: Bundle) => Promise<unknown>
+    },
+    trackedEntity: TrackedEntity
+): Promise<FhirDelivery> {
+    const { bundle } = trackerToFhirBundle({ trackedEntity, today: options.today }, FHIR_CONFIG)
+    try {
+        const phn = trackedEntity.attributes.find((a) => a.attribute === ATTRIBUTES.phn)?.value
+        const delivery = await pushOrQueue(options.outbox, options.pushFhir, bundle, {
+            trackedEntity: trackedEntity.trackedEntity,
+            ...(phn ? { label: phn } : {}),
+        })
+        return delivery.status
+    } catch {
+        return 'notQueued'
+    }
+}

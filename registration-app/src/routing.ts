@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'react'
+
+/** The app's pages: `#/find`, `#/register`, `#/record/<tracked entity UID>`. */
+export type Route =
+    | { page: 'find' }
+    | { page: 'register' }
+    | { page: 'record'; trackedEntity: string; justSaved?: boolean }
+
+const UID = /^[A-Za-z][A-Za-z0-9]{10}$/
+
+export function parseRoute(hash: string): Route {
+    const parts = hash.replace(/^#\/?/, '').split('?')[0]?.split('/') ?? []
+    if (parts[0] === 'register') return { page: 'register' }
+    if (parts[0] === 'record' && parts[1] && UID.test(parts[1])) {
+        return { page: 'record', trackedEntity: parts[1] }
+    }
+    return { page: 'find' }
+}
+
+export function hrefOf(route: Route): string {
+    if (route.page === 'record') return `#/record/${route.trackedEntity}`
+    return `#/${route.page}`
+}
+
+export function navigate(route: Route): void {
+    window.location.hash = hrefOf(route)
+}
+
+export function useRoute(): Route {
+    const [route, setRoute] = useState(() => parseRoute(window.location.hash))
+    useEffect(() => {
+        const onChange = () => setRoute(parseRoute(window.location.hash))
+        window.addEventListener('hashchange', onChange)
+        return () => window.removeEventListener('hashchange', onChange)
+    }, [])
+    return route
+}
