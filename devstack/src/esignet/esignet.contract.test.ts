@@ -4,6 +4,7 @@
  * and cookies through the stand-in's own pages, the relying-party half with private_key_jwt.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import {
@@ -544,3 +545,16 @@ async function importPrivate(jwk: JWK) {
     const { importJWK } = await import('jose')
     return importJWK(jwk, 'RSA-OAEP-256')
 }
+
+test('a taken port gives a message that names the service, the port and ESIGNET_PORT', async () => {
+    const blocker = createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, resolve))
+    const port = (blocker.address() as { port: number }).port
+    try {
+        await expect(startEsignet({ port, dataDir: dir, quiet: true })).rejects.toThrow(
+            new RegExp(`Port ${port} for the esignet stand-in is already taken.*ESIGNET_PORT`)
+        )
+    } finally {
+        await new Promise((resolve) => blocker.close(resolve))
+    }
+})
