@@ -1,17 +1,23 @@
-import { useLanguage } from '@anc/shared'
-import i18n from '@dhis2/d2-i18n'
-import React from 'react'
+import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import React, { useState } from 'react'
+import { LoginPage } from './LoginPage'
 // Generated from i18n/*.po by scripts/i18n.mjs and by the build (git-ignored).
 import './locales'
 
-/** The DHIS2 login app: staff sign-in and the patient's own record (issue 9 builds the pages). */
+/**
+ * The DHIS2 login app (name `login`, no DHIS2 session): staff sign-in as on any DHIS2, and the
+ * patient's own pregnancy record through the relay's patient gateway.
+ */
 const App = () => {
     useLanguage()
+    const [queryClient] = useState(
+        () => new QueryClient({ defaultOptions: { queries: { retry: false } } })
+    )
     return (
-        <main>
-            <h1>{i18n.t('Sign in')}</h1>
-            <p>{i18n.t('My pregnancy record: sign in with National ID')}</p>
-        </main>
+        <QueryClientProvider client={queryClient}>
+            <LoginPage />
+        </QueryClientProvider>
     )
 }
 
