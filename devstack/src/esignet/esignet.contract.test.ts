@@ -84,6 +84,7 @@ function relayFlow(overrides: Partial<AuthorizeRequest> = {}) {
                 phone_number: { essential: false },
                 email: { essential: false },
                 picture: { essential: false },
+                individual_id: { essential: false },
             },
         },
         ...overrides,
@@ -194,6 +195,8 @@ describe('authorization', () => {
         expect(claims).not.toHaveProperty('name')
         expect(String(claims.picture)).toMatch(/^data:image\/png;base64,/)
         expect(claims.phone_number).toBe('+94771234503')
+        // the national ID shared with consent is her NIC, not the mock login ID
+        expect(claims.individual_id).toBe('199663510742')
     })
 
     test('one requested language gives plain keys; no claims_locales means English', async () => {

@@ -98,7 +98,10 @@ export function identityClaims(identity: SeedIdentity): Record<string, RawClaimV
     put('phone_number', identity.phone)
     put('email', identity.email)
     put('picture', identity.encodedPhoto)
-    put('individual_id', identity.individualId)
+    // In Sri Lanka the national ID a person signs in with is her NIC; our seed keeps
+    // mock-identity-system login IDs apart from the NIC, so the shared claim carries the NIC
+    // (what a real deployment releases), falling back to the login ID.
+    put('individual_id', identity.nic ?? identity.individualId)
     put('locale', identity.preferredLang)
 
     const address: Record<string, string | Localized> = {}
