@@ -1,17 +1,106 @@
-import { useLanguage } from '@anc/shared'
+import { PendingSyncIndicator, useFhirOutbox, useLanguage } from '@anc/shared'
+import { useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
-import React from 'react'
+import type { Bundle } from '@medplum/fhirtypes'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import React, { useState, type ReactNode } from 'react'
+import { DoctorProvider, useDoctor } from './common/context'
+import { useHashRoute } from './common/route'
+import type { FhirTransport } from './record/open-record'
+import { FindPatient } from './find/FindPatient'
+import { readRecent, rememberRecent } from './find/recent'
+import { PatientPage } from './record/PatientPage'
 // Generated from i18n/*.po by scripts/i18n.mjs and by the build (git-ignored).
 import './locales'
 
-/** ANC Doctor: the clinician's record view and visit write-back (issue 8 builds the pages). */
+const ME_QUERY = { me: { resource: 'me', params: { fields: 'id' } } }
+
+const OutboxStatus = () => {
+    const { fhir } = useDoctor()
+    const outbox = useFhirOutbox<Bundle>((bundle) => fhir.transaction(bundle))
+    return (
+        <PendingSyncIndicator
+            count={outbox.count}
+            retrying={outbox.retrying}
+            onRetry={outbox.retryNow}
+        />
+    )
+}
+
+/** The pages, without providers (tests wrap them in their own). */
+export const DoctorPages = () => {
+    const { data } = useDataQuery<{ me: { id: string } }>(ME_QUERY)
+    const userId = data?.me.id ?? 'unknown'
+    const [route, navigate] = useHashRoute()
+    const [recent, setRecent] = useState(() => readRecent(userId))
+    const [recentFor, setRecentFor] = useState(userId)
+    if (recentFor !== userId) {
+        setRecentFor(userId)
+        setRecent(readRecent(userId))
+    }
+    return (
+        <main className="doctor-app">
+            <header className="doctor-app__header">
+                <h1>{i18n.t('ANC Doctor')}</h1>
+                <OutboxStatus />
+            </header>
+            {route.page === 'patient' ? (
+                <PatientPage
+                    key={route.phn}
+                    phn={route.phn}
+                    onBack={() => navigate({ page: 'find' })}
+                    onOpened={(opened) =>
+                        setRecent(
+                            rememberRecent(userId, {
+                                phn: opened.phn,
+                                name: opened.record.patient?.name ?? opened.phn,
+                            })
+                        )
+                    }
+                />
+            ) : (
+                <FindPatient
+                    recent={recent}
+                    userId={userId}
+                    onRecentCleared={() => setRecent([])}
+                    onOpen={(phn) => navigate({ page: 'patient', phn })}
+                />
+            )}
+            <style>{`
+                .doctor-app__header { display: flex; justify-content: space-between; align-items: center; padding: 8px 16px; border-bottom: 1px solid #d5dde5; }
+                .doctor-app__header h1 { font-size: 20px; margin: 0; }
+            `}</style>
+        </main>
+    )
+}
+
+export const DoctorRoot = ({
+    children,
+    fhir,
+    today,
+    queryClient,
+}: {
+    children: ReactNode
+    fhir?: FhirTransport
+    today?: () => string
+    queryClient: QueryClient
+}) => (
+    <QueryClientProvider client={queryClient}>
+        <DoctorProvider {...(fhir ? { fhir } : {})} {...(today ? { today } : {})}>
+            {children}
+        </DoctorProvider>
+    </QueryClientProvider>
+)
+
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+
+/** ANC Doctor: find a patient by PHN, see her whole record from FHIR, record the visit. */
 const App = () => {
     useLanguage()
     return (
-        <main>
-            <h1>{i18n.t('ANC Doctor')}</h1>
-            <p>{i18n.t('Open an antenatal record by its PHN.')}</p>
-        </main>
+        <DoctorRoot queryClient={queryClient}>
+            <DoctorPages />
+        </DoctorRoot>
     )
 }
 

@@ -1,0 +1,326 @@
+import { checkPhn, FhirClientError, PROGRAM_STAGES, type TrackedEntity } from '@anc/shared'
+import { CustomDataProvider } from '@dhis2/app-runtime'
+import type { Bundle, Encounter, Observation } from '@medplum/fhirtypes'
+import { QueryClient } from '@tanstack/react-query'
+import { act, render, screen, waitFor, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import React from 'react'
+import { DoctorPages, DoctorRoot } from './App'
+import {
+    bumpVersion,
+    fakeFhir,
+    phnOf,
+    storedSearchset,
+    TODAY,
+    trackedEntityWithContacts,
+    type FakeFhir,
+} from './test/fixtures'
+
+jest.mock('react-chartjs-2', () => ({ Line: () => null }))
+
+interface Dhis2Call {
+    type: string
+    resource: string
+    id?: string
+    data?: unknown
+}
+
+function dhis2(te: TrackedEntity | null, options: { importStatus?: number } = {}) {
+    const calls: Dhis2Call[] = []
+    const outbox = new Map<string, unknown>()
+    const known: Record<string, unknown> = {
+        me: { id: 'doctorUser1' },
+        'tracker/trackedEntities': (type: string, query: { id?: string }) => {
+            calls.push({
+                type,
+                resource: 'tracker/trackedEntities',
+                ...(query.id ? { id: query.id } : {}),
+            })
+            return te
+        },
+        tracker: (type: string, query: { data?: unknown }) => {
+            calls.push({ type, resource: 'tracker', data: query.data })
+            return { status: 'OK', validationReport: { errorReports: [] }, stats: {} }
+        },
+        'dataStore/anc-outbox': (type: string) => (type === 'read' ? [...outbox.keys()] : {}),
+    }
+    const data = new Proxy(known, {
+        get(target, resource: string) {
+            if (resource.startsWith('dataStore/anc-outbox/')) {
+                return (type: string, query: { data?: unknown }) => {
+                    calls.push({ type, resource, data: query.data })
+                    outbox.set(resource.slice('dataStore/anc-outbox/'.length), query.data)
+                    return { httpStatus: 'Created' }
+                }
+            }
+            return target[resource]
+        },
+    })
+    void options
+    return { data, calls, outbox }
+}
+
+function renderApp(fhir: FakeFhir, te: TrackedEntity | null, hash = '#/find') {
+    window.location.hash = hash
+    const backend = dhis2(te)
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+    const view = render(
+        <CustomDataProvider data={backend.data as never}>
+            <DoctorRoot queryClient={queryClient} fhir={fhir} today={() => TODAY}>
+                <DoctorPages />
+            </DoctorRoot>
+        </CustomDataProvider>
+    )
+    return { ...view, backend }
+}
+
+async function openByTyping(phn: string) {
+    const user = userEvent.setup()
+    const input = await screen.findByLabelText(/Personal Health Number/)
+    await user.type(input, phn)
+    await user.click(screen.getByRole('button', { name: 'Open record' }))
+    return user
+}
+
+afterEach(() => {
+    localStorage.clear()
+    window.location.hash = ''
+})
+
+describe('finding a patient', () => {
+    test('the PHN is checked as it is typed: incomplete, wrong check digit, valid', async () => {
+        const te = trackedEntityWithContacts(3)
+        renderApp(fakeFhir([storedSearchset(te)]), te)
+        const user = userEvent.setup()
+        const input = await screen.findByLabelText(/Personal Health Number/)
+        const open = screen.getByRole('button', { name: 'Open record' })
+        await user.type(input, '123')
+        expect(screen.getByText('7 more digits')).toBeInTheDocument()
+        expect(open).toBeDisabled()
+        const phn = phnOf(te)
+        const wrong = phn.slice(0, 9) + String((Number(phn[9]) + 1) % 10)
+        await user.clear(input)
+        await user.type(input, wrong)
+        expect(screen.getByText(/the last digit does not match/)).toBeInTheDocument()
+        expect(open).toBeDisabled()
+        await user.clear(input)
+        await user.type(input, '12a')
+        expect(screen.getByText('A PHN has digits only.')).toBeInTheDocument()
+        await user.clear(input)
+        await user.type(input, `${phn.slice(0, 3)} ${phn.slice(3, 6)} ${phn.slice(6)}`)
+        expect(checkPhn(phn).status).toBe('valid')
+        expect(screen.getByText('Valid PHN')).toBeInTheDocument()
+        expect(open).toBeEnabled()
+    })
+
+    test('a PHN with no record says so, distinctly, and offers to search again', async () => {
+        const te = trackedEntityWithContacts(3)
+        renderApp(fakeFhir([storedSearchset(te)]), te)
+        // A valid PHN (check digit right) that nobody holds.
+        await openByTyping('1234567897'.slice(0, 9) + String(checkDigitFor('123456789')))
+        expect(await screen.findByText('No record with this PHN')).toBeInTheDocument()
+        expect(screen.getByRole('button', { name: 'Find another patient' })).toBeInTheDocument()
+    })
+
+    test('FHIR unreachable and session expired each have their own message', async () => {
+        const te = trackedEntityWithContacts(3)
+        const fhir = fakeFhir([storedSearchset(te)])
+        fhir.failWith = new FhirClientError('server', 'HTTP 502', 502)
+        const first = renderApp(fhir, te, `#/patient/${phnOf(te)}`)
+        expect(await screen.findByText('The national record cannot be reached')).toBeInTheDocument()
+        expect(screen.queryByText('Your session has expired')).not.toBeInTheDocument()
+        first.unmount()
+        fhir.failWith = new FhirClientError('sessionExpired', 'the DHIS2 session has expired', 401)
+        renderApp(fhir, te, `#/patient/${phnOf(te)}`)
+        expect(await screen.findByText('Your session has expired')).toBeInTheDocument()
+    })
+})
+
+function checkDigitFor(serial: string): number {
+    for (let d = 0; d <= 9; d++) if (checkPhn(serial + d).status === 'valid') return d
+    throw new Error('no check digit')
+}
+
+describe('the record', () => {
+    test('opens in one request and shows banner, flags, schedule, visits; remembered as recent', async () => {
+        const te = trackedEntityWithContacts(3)
+        const fhir = fakeFhir([storedSearchset(te)])
+        renderApp(fhir, te)
+        await openByTyping(phnOf(te))
+        const banner = await screen.findByRole('region', { name: 'Patient summary' })
+        expect(within(banner).getByText('Nimali Perera')).toBeInTheDocument()
+        expect(
+            within(banner).getByText('Verified with national ID', { exact: false })
+        ).toBeInTheDocument()
+        expect(within(banner).getByText('2026-10-12')).toBeInTheDocument() // EDD = LMP + 280 days
+        expect(screen.getByText('Visits (3)')).toBeInTheDocument()
+        expect(screen.getByText(/Next: contact 4/)).toBeInTheDocument()
+        expect(screen.getAllByText(/Overdue: contact/).length).toBeGreaterThan(0)
+        expect(fhir.requests).toHaveLength(1)
+        expect(fhir.requests[0]!.type).toBe('batch')
+        expect(fhir.requests[0]!.entry?.[0]?.request?.url).toContain(`|${phnOf(te)}&_revinclude=`)
+        expect(JSON.parse(localStorage.getItem('anc-doctor:recent:doctorUser1')!)[0]).toMatchObject(
+            {
+                phn: phnOf(te),
+                name: 'Nimali Perera',
+            }
+        )
+    })
+
+    test('40 contacts and 600 observations open from one request, every contact on the timeline', async () => {
+        const te = trackedEntityWithContacts(40)
+        const set = storedSearchset(te, 9)
+        const observations = set.entry!.filter((e) => e.resource?.resourceType === 'Observation')
+        expect(observations.length).toBeGreaterThanOrEqual(600)
+        const fhir = fakeFhir([set])
+        renderApp(fhir, te, `#/patient/${phnOf(te)}`)
+        expect(await screen.findByText('Visits (40)')).toBeInTheDocument()
+        expect(screen.getByText('Contact 40')).toBeInTheDocument()
+        expect(fhir.requests).toHaveLength(1)
+    })
+
+    test('risk flags from the latest contact are shown, red first', async () => {
+        const te = trackedEntityWithContacts(3)
+        const last = te.enrollments![0]!.events![2]!
+        last.dataValues = last.dataValues.map((d) =>
+            d.dataElement === 'ancDeSBP000'
+                ? { ...d, value: '165' }
+                : d.dataElement === 'ancDeDBP000'
+                  ? { ...d, value: '112' }
+                  : d
+        )
+        renderApp(fakeFhir([storedSearchset(te)]), te, `#/patient/${phnOf(te)}`)
+        const flags = await screen.findByRole('region', { name: 'Risk flags' })
+        const items = within(flags).getAllByRole('listitem')
+        expect(items[0]).toHaveAttribute('data-severity', 'red')
+        expect(within(flags).getAllByText('Urgent').length).toBeGreaterThan(0)
+        expect(flags.textContent).toMatch(/hypertension|blood pressure/i)
+    })
+})
+
+describe('recording a visit', () => {
+    async function openRecord(fhir: FakeFhir, te: TrackedEntity) {
+        const view = renderApp(fhir, te, `#/patient/${phnOf(te)}`)
+        await screen.findByText('Visits (3)')
+        return { ...view, user: userEvent.setup() }
+    }
+
+    test('ranges are checked and danger signs are highlighted as values are typed', async () => {
+        const te = trackedEntityWithContacts(3)
+        const { user } = await openRecord(fakeFhir([storedSearchset(te)]), te)
+        await user.type(screen.getByLabelText(/Systolic blood pressure/), '400')
+        expect(
+            screen.getByText('Between 50 and 300: check the value and its unit.')
+        ).toBeInTheDocument()
+        await user.clear(screen.getByLabelText(/Systolic blood pressure/))
+        await user.type(screen.getByLabelText(/Systolic blood pressure/), '165')
+        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '112')
+        const alert = await screen.findByText('Danger signs in this visit')
+        expect(alert).toBeInTheDocument()
+        await user.type(screen.getByRole('textbox', { name: 'Haemoglobin (g/dL)' }), '8.2')
+        expect(screen.getAllByText('Anaemia').length).toBeGreaterThan(0)
+        // Gestational age is computed from the LMP for the visit date.
+        const form = screen.getByRole('form', { name: 'Record this visit' })
+        expect(within(form).getByText('36 weeks 6 days')).toBeInTheDocument()
+    })
+
+    test('a saved visit is a DHIS2 event in the contact stage and one FHIR transaction guarded by If-Match', async () => {
+        const te = trackedEntityWithContacts(3)
+        const fhir = fakeFhir([storedSearchset(te)])
+        const { user, backend } = await openRecord(fhir, te)
+        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
+        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
+        await user.type(screen.getByRole('textbox', { name: 'Weight (kg)' }), '66.5')
+        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        expect(await screen.findByText('Visit saved')).toBeInTheDocument()
+        const imported = backend.calls.find((c) => c.resource === 'tracker')!.data as {
+            events: {
+                programStage: string
+                occurredAt: string
+                dataValues: { dataElement: string; value: string }[]
+            }[]
+        }
+        expect(imported.events[0]).toMatchObject({
+            programStage: PROGRAM_STAGES.contact,
+            occurredAt: TODAY,
+        })
+        expect(imported.events[0]!.dataValues).toEqual(
+            expect.arrayContaining([
+                { dataElement: 'ancDeSBP000', value: '118' },
+                { dataElement: 'ancDeWght00', value: '66.5' },
+            ])
+        )
+        const tx = fhir.requests.find((r) => r.type === 'transaction') as Bundle
+        const types = tx.entry!.map((e) => e.resource!.resourceType)
+        expect(types.filter((t) => t === 'Encounter')).toHaveLength(1)
+        expect(types).toContain('Observation')
+        expect(types).toContain('Appointment')
+        expect(types).not.toContain('Patient')
+        const enc = tx.entry!.find((e) => e.resource!.resourceType === 'Encounter')!
+            .resource as Encounter
+        const patientId = storedSearchset(te).entry![0]!.resource!.id
+        expect(enc.subject?.reference).toBe(`Patient/${patientId}`)
+        const obs = tx
+            .entry!.filter((e) => e.resource!.resourceType === 'Observation')
+            .map((e) => e.resource as Observation)
+        expect(obs.some((o) => o.component?.[0]?.valueQuantity?.value === 118)).toBe(true)
+        const guarded = tx.entry!.filter((e) => e.request?.ifMatch)
+        expect(guarded.length).toBeGreaterThan(0)
+        expect(
+            guarded.every(
+                (e) => e.request!.ifMatch === 'W/"1"' && /^Appointment\//.test(e.request!.url)
+            )
+        ).toBe(true)
+    })
+
+    test('if the record changed since it was opened, the doctor is told and nothing is written', async () => {
+        const te = trackedEntityWithContacts(3)
+        const fhir = fakeFhir([storedSearchset(te)])
+        const { user, backend } = await openRecord(fhir, te)
+        const appointment = [...fhir.store.values()].find(
+            (r) => r.resourceType === 'Appointment' && r.status === 'proposed'
+        )!
+        act(() => bumpVersion(fhir, `Appointment/${appointment.id}`))
+        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
+        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
+        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        expect(
+            await screen.findByText('This record changed since you opened it')
+        ).toBeInTheDocument()
+        expect(screen.getByRole('button', { name: 'Reload the record' })).toBeInTheDocument()
+        expect(backend.calls.some((c) => c.resource === 'tracker')).toBe(false)
+        expect(fhir.requests.some((r) => r.type === 'transaction')).toBe(false)
+        // What she typed is still there.
+        expect(screen.getByLabelText(/Systolic blood pressure/)).toHaveValue('118')
+    })
+
+    test('a 412 from FHIR at write time is reported as a conflict, not queued to overwrite', async () => {
+        const te = trackedEntityWithContacts(3)
+        const fhir = fakeFhir([storedSearchset(te)])
+        fhir.failTransactionsWith = new FhirClientError('preconditionFailed', 'HTTP 412', 412)
+        const { user, backend } = await openRecord(fhir, te)
+        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        expect(
+            await screen.findByText('The national record changed while you were saving')
+        ).toBeInTheDocument()
+        expect(backend.outbox.size).toBe(0)
+    })
+
+    test('FHIR down at write time: the visit is saved in DHIS2 and the push waits in the outbox', async () => {
+        const te = trackedEntityWithContacts(3)
+        const fhir = fakeFhir([storedSearchset(te)])
+        fhir.failTransactionsWith = new FhirClientError('server', 'HTTP 502', 502)
+        const { user, backend } = await openRecord(fhir, te)
+        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
+        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
+        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        expect(
+            await screen.findByText('Visit saved in DHIS2; the national record will follow')
+        ).toBeInTheDocument()
+        await waitFor(() => expect(backend.outbox.size).toBe(1))
+        const entry = [...backend.outbox.values()][0] as { payload: Bundle; kind: string }
+        expect(entry.kind).toBe('fhir-transaction')
+        expect(entry.payload.type).toBe('transaction')
+        expect(entry.payload.entry!.some((e) => e.request?.ifMatch)).toBe(false)
+    })
+})
