@@ -27,6 +27,9 @@ import {
 
 // Contract tests: each asserts what a HAPI FHIR R4 server answers, over HTTP.
 
+// Loading the R4 definitions takes about a second, several on a busy shared machine.
+jest.setTimeout(30_000)
+
 let server: RunningFhirServer
 let dir: string
 let fhir: ReturnType<typeof fhirClient>
@@ -374,6 +377,19 @@ describe('transactions', () => {
         expect(await searchTotal(`Observation?identifier=${system}|obs-5`)).toBe(1)
         expect(await searchTotal(`Observation?subject=Patient/${patientId}&_count=0`)).toBe(29)
         expect(await searchTotal(`Patient?identifier=${PHN}|${patientPhn}`)).toBe(1)
+    })
+
+    test('two entries with the same condition are refused (400) instead of creating twice', async () => {
+        const phn = uniquePhn()
+        const upsert = (): BundleEntry => ({
+            fullUrl: `urn:uuid:${randomUUID()}`,
+            resource: patient(phn),
+            request: { method: 'PUT', url: `Patient?identifier=${PHN}|${phn}` },
+        })
+        const reply = await fhir<OperationOutcome>('POST', '', transaction([upsert(), upsert()]))
+        expect(reply.status).toBe(400)
+        expect(reply.body.resourceType).toBe('OperationOutcome')
+        expect(await searchTotal(`Patient?identifier=${PHN}|${phn}`)).toBe(0)
     })
 
     test('a batch runs entries independently, GET entries search by identifier', async () => {

@@ -83,6 +83,10 @@ function outcome(
     return { resourceType: 'OperationOutcome', issue: [{ severity, code, diagnostics: text }] }
 }
 
+function invalid(text: string): OperationOutcome {
+    return outcome('error', 'invalid', text)
+}
+
 type IssueType = NonNullable<OperationOutcome['issue']>[number]['code']
 
 /** Error outcomes without Medplum's internal ids (HAPI's carry none). */
@@ -375,18 +379,28 @@ async function runTransaction(
         return [allOk, { resourceType: 'Bundle', type: 'transaction-response', entry: [] }]
     }
     const fullUrls = new Set<string>()
+    const conditions = new Set<string>()
     for (const entry of entries) {
         if (entry.fullUrl) {
             if (fullUrls.has(entry.fullUrl)) {
-                return [
-                    outcome(
-                        'error',
-                        'invalid',
-                        `Duplicate fullUrl in transaction: ${entry.fullUrl}`
-                    ),
-                ]
+                return [invalid(`Duplicate fullUrl in transaction: ${entry.fullUrl}`)]
             }
             fullUrls.add(entry.fullUrl)
+        }
+        // Two entries with one condition would both miss and create twice: refuse instead of
+        // silently duplicating a record.
+        const { method, url = '', ifNoneExist } = entry.request ?? {}
+        let condition: string | undefined
+        if (method === 'PUT' && url.includes('?')) {
+            condition = url
+        } else if (method === 'POST' && ifNoneExist) {
+            condition = `${url}?${ifNoneExist}`
+        }
+        if (condition) {
+            if (conditions.has(condition)) {
+                return [invalid(`Two entries of the transaction share the condition ${condition}`)]
+            }
+            conditions.add(condition)
         }
     }
     const response = await router.handleRequest(
