@@ -20,6 +20,7 @@ import { Providers, RegistrationApp } from './App'
 import { ServicesProvider, makeVerifyIdentity, type Services } from './services'
 
 export const CLINIC = { id: 'ancClinicA1', displayName: 'Kandy MOH Clinic' }
+const MOH_AREA = 'ancMOHarea1'
 export const TODAY = '2026-11-20'
 
 export interface Recorded {
@@ -63,7 +64,18 @@ export function fakeDhis2(options: { people?: TrackedEntity[]; relayConfig?: 'ok
         }
 
     const data = {
-        me: record('me', () => ({ organisationUnits: [CLINIC] })),
+        me: record('me', () => ({ organisationUnits: [{ id: MOH_AREA }] })),
+        programs: record('programs', () => ({
+            organisationUnits: [
+                { ...CLINIC, path: `/ancCountry1/${MOH_AREA}/${CLINIC.id}` },
+                // A clinic of another MOH area: not hers.
+                {
+                    id: 'ancClinicZ9',
+                    displayName: 'Elsewhere',
+                    path: '/ancCountry1/ancMOHothr1/ancClinicZ9',
+                },
+            ],
+        })),
         'routes/anc-relay/run/config': record('routes/anc-relay/run/config', () => {
             if (options.relayConfig === 'down') throw httpError(502)
             return RELAY_CONFIG_BODY

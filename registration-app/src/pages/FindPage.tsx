@@ -59,8 +59,8 @@ export const FindPage = () => {
     const [language] = useLanguage()
     const relayConfig = useRelayConfig()
     const clinics = useMyClinics()
-    const clinic = clinics.data?.[0]
-    const recent = useRecentRegistrations(clinic?.id)
+    const clinic = clinics.data?.length === 1 ? clinics.data[0] : undefined
+    const recent = useRecentRegistrations(clinics.data?.map((c) => c.id) ?? [])
     const [phn, setPhn] = useState('')
     const [phnError, setPhnError] = useState<string>()
     const [name, setName] = useState('')

@@ -12,7 +12,10 @@ export interface Clinic {
     name: string
 }
 
-/** The midwife's own organisation units (`me.organisationUnits`): where she registers women. */
+/**
+ * Where the midwife registers: the ANC program's organisation units at or below her own
+ * (`me.organisationUnits` is often her MOH area, the clinics below it). One request.
+ */
 export function useMyClinics() {
     const engine = useTrackerEngine()
     return useQuery({
@@ -20,35 +23,30 @@ export function useMyClinics() {
         staleTime: Infinity,
         queryFn: async (): Promise<Clinic[]> => {
             const result = await engine.query({
-                me: { resource: 'me', params: { fields: 'organisationUnits[id,displayName]' } },
+                me: { resource: 'me', params: { fields: 'organisationUnits[id]' } },
+                program: {
+                    resource: 'programs',
+                    id: PROGRAM_ANC,
+                    params: { fields: 'organisationUnits[id,displayName,path]' },
+                },
             })
+            const mine = new Set(
+                (
+                    (result.me as { organisationUnits?: { id: string }[] }).organisationUnits ?? []
+                ).map((unit) => unit.id)
+            )
             const units =
-                (result.me as { organisationUnits?: { id: string; displayName?: string }[] })
-                    .organisationUnits ?? []
-            const unnamed = units.filter((unit) => !unit.displayName).map((unit) => unit.id)
-            const names = new Map<string, string>()
-            if (unnamed.length > 0) {
-                // Some servers ignore `fields` on /me: ask for the names once.
-                const named = await engine.query({
-                    units: {
-                        resource: 'organisationUnits',
-                        params: {
-                            filter: `id:in:[${unnamed.join(',')}]`,
-                            fields: 'id,displayName',
-                            paging: false,
-                        },
-                    },
-                })
-                for (const unit of (named.units as { organisationUnits?: Clinic[] })
-                    .organisationUnits ?? []) {
-                    const u = unit as unknown as { id: string; displayName?: string }
-                    if (u.displayName) names.set(u.id, u.displayName)
-                }
-            }
-            return units.map((unit) => ({
-                id: unit.id,
-                name: unit.displayName ?? names.get(unit.id) ?? unit.id,
-            }))
+                (
+                    result.program as {
+                        organisationUnits?: { id: string; displayName?: string; path?: string }[]
+                    }
+                ).organisationUnits ?? []
+            return units
+                .filter((unit) =>
+                    (unit.path ?? `/${unit.id}`).split('/').some((id) => mine.has(id))
+                )
+                .map((unit) => ({ id: unit.id, name: unit.displayName ?? unit.id }))
+                .sort((a, b) => a.name.localeCompare(b.name))
         },
     })
 }
@@ -65,12 +63,12 @@ export function useRelayConfig() {
 
 export const RECENT_FIELDS = `trackedEntity,orgUnit,createdAt,attributes[attribute,value]`
 
-/** The latest registrations of one clinic, newest first. */
-export function useRecentRegistrations(orgUnit: string | undefined) {
+/** The latest registrations of her clinics, newest first. */
+export function useRecentRegistrations(orgUnits: string[]) {
     const engine = useTrackerEngine()
     return useQuery({
-        queryKey: ['tracker', 'recent', orgUnit],
-        enabled: Boolean(orgUnit),
+        queryKey: ['tracker', 'recent', orgUnits],
+        enabled: orgUnits.length > 0,
         queryFn: async ({ signal }): Promise<TrackedEntity[]> => {
             const result = await engine.query(
                 {
@@ -78,7 +76,7 @@ export function useRecentRegistrations(orgUnit: string | undefined) {
                         resource: 'tracker/trackedEntities',
                         params: {
                             program: PROGRAM_ANC,
-                            orgUnits: orgUnit as string,
+                            orgUnits: orgUnits.join(','),
                             orgUnitMode: 'SELECTED',
                             order: 'createdAt:desc',
                             fields: RECENT_FIELDS,
