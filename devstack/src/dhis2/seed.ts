@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { buildDatastoreDefaults, buildMetadata } from '../../../deploy/src/metadata'
 import { AUTHORITIES, PROGRAM_ANC, ROUTE_CODES, USER_ROLES } from '../../../shared/src/metadata/ids'
 import { pairwiseSub } from '../common/pairwise'
@@ -87,15 +88,26 @@ export async function seed(db: Db, urls: { relay: string; fhir: string }): Promi
     const metadata = buildMetadata() as Record<string, unknown>
     const program = (metadata.programs as Record<string, unknown>[]).find((p) => p.id === PROGRAM_ANC)
     if (program) program.organisationUnits = [{ id: ORG_UNITS.clinicA }, { id: ORG_UNITS.clinicB }]
-    const result = await importMetadata(db, {
+    const payload = {
         ...metadata,
         organisationUnits: orgUnits(),
         userRoles: [
             ...(metadata.userRoles as object[]),
             { id: SUPERUSER_ROLE, code: 'SUPERUSER', name: 'Superuser', authorities: ['ALL'] },
         ],
-    })
-    if (result.errors.length > 0) throw new Error(`Seeding metadata failed: ${result.errors.join('; ')}`)
+    }
+    // Re-import only when the package changed: keeps a restart fast (budget: stack up in 15 s).
+    const digest = createHash('sha256').update(JSON.stringify(payload)).digest('hex')
+    await db.exec('create table if not exists seed_state (key text primary key, value text not null)')
+    const seeded = await db.query<{ value: string }>(`select value from seed_state where key = 'metadata'`)
+    if (seeded.rows[0]?.value !== digest) {
+        const result = await importMetadata(db, payload)
+        if (result.errors.length > 0) throw new Error(`Seeding metadata failed: ${result.errors.join('; ')}`)
+        await db.query(
+            `insert into seed_state (key, value) values ('metadata', $1) on conflict (key) do update set value = excluded.value`,
+            [digest]
+        )
+    }
 
     const users = [
         { ...SEED_USERS.admin, firstName: 'System', surname: 'Administrator', roles: [SUPERUSER_ROLE], ous: [ORG_UNITS.country] },
@@ -118,9 +130,9 @@ export async function seed(db: Db, urls: { relay: string; fhir: string }): Promi
         { ...SEED_USERS.expired, firstName: 'Expired', surname: 'Password', roles: [USER_ROLES.midwife], ous: [ORG_UNITS.clinicA], passwordExpired: true },
         { ...SEED_USERS.disabled, firstName: 'Disabled', surname: 'Account', roles: [USER_ROLES.midwife], ous: [ORG_UNITS.clinicA], disabled: true },
     ]
+    const present = new Set((await db.query<{ id: string }>('select id from users')).rows.map((r) => r.id))
     for (const u of users) {
-        const exists = await db.query('select 1 from users where id = $1', [u.id])
-        if (exists.rows.length > 0) continue
+        if (present.has(u.id)) continue
         const openId = 'openId' in u ? u.openId : undefined
         const data = {
             id: u.id,
