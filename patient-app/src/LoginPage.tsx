@@ -5,13 +5,18 @@ import { useConfig } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import { useQueryClient } from '@tanstack/react-query'
-import React, { useEffect, useState } from 'react'
-import { NoLinkedRecord, Portal, RECORD_QUERY_KEY } from './portal/Portal'
-import { endPatientSession } from './portal/relay-api'
+import React, { lazy, Suspense, useEffect, useState } from 'react'
+import { NoLinkedRecord } from './portal/NoLinkedRecord'
+import { endPatientSession, RECORD_QUERY_KEY } from './portal/relay-api'
 import { usePatientSignIn, type PatientSignIn } from './portal/usePatientSignIn'
 import { dhis2Url, useLoginConfig } from './staff/login-config'
 import { StaffSignIn } from './staff/StaffSignIn'
 import { pageStyles } from './styles'
+
+// The record view (FHIR mapping, calendar) is loaded only by those who open a record: staff
+// sign-in stays light. Started early, on the patient's click, so it is there with the session.
+const loadPortal = () => import('./portal/Portal')
+const Portal = lazy(loadPortal)
 
 /** Set while this tab has a patient session, so a reload reopens her record. */
 export const PORTAL_FLAG = 'anc.patient-portal'
@@ -42,7 +47,10 @@ const PatientCard = ({ signIn, notice }: { signIn: PatientSignIn; notice?: strin
         <Button
             primary
             large
-            onClick={signIn.start}
+            onClick={() => {
+                signIn.start()
+                void loadPortal()
+            }}
             loading={signIn.busy}
             disabled={signIn.busy || signIn.preparing || signIn.configError}
         >
@@ -164,12 +172,20 @@ export const LoginPage = ({ today, download }: LoginPageProps) => {
                         <CircularLoader small />
                     </div>
                 ) : view.name === 'portal' ? (
-                    <Portal
-                        signIn={signIn}
-                        onLeave={leavePortal}
-                        {...(today ? { today } : {})}
-                        {...(download ? { download } : {})}
-                    />
+                    <Suspense
+                        fallback={
+                            <div role="status" className="anc-loading">
+                                <CircularLoader small />
+                            </div>
+                        }
+                    >
+                        <Portal
+                            signIn={signIn}
+                            onLeave={leavePortal}
+                            {...(today ? { today } : {})}
+                            {...(download ? { download } : {})}
+                        />
+                    </Suspense>
                 ) : view.name === 'noLinkedRecord' ? (
                     <NoLinkedRecord
                         signingOut={false}

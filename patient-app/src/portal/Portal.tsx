@@ -5,10 +5,9 @@ import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import React, { useState } from 'react'
 import { RecordView } from './RecordView'
-import { endPatientSession, fetchPatientRecord, RecordFailure } from './relay-api'
+import { NoLinkedRecord } from './NoLinkedRecord'
+import { endPatientSession, fetchPatientRecord, RECORD_QUERY_KEY, RecordFailure } from './relay-api'
 import type { PatientSignIn } from './usePatientSignIn'
-
-export const RECORD_QUERY_KEY = ['patient-record'] as const
 
 export interface PortalProps {
     signIn: PatientSignIn
@@ -115,31 +114,5 @@ export const Portal = ({ signIn, onLeave, today = todayIn(), download }: PortalP
     )
 }
 
-/** Verified, but no record carries her eSignet subject: say what to do. */
-export const NoLinkedRecord = ({
-    onSignOut,
-    signingOut,
-}: {
-    onSignOut: () => void
-    signingOut: boolean
-}) => (
-    <div className="anc-card" role="alert">
-        <NoticeBox title={i18n.t('No pregnancy record is linked to your national ID yet')}>
-            <p>
-                {i18n.t(
-                    'Your national ID was verified, but we could not find a pregnancy record for you.'
-                )}
-            </p>
-            <p>
-                {i18n.t(
-                    'Ask your midwife (PHM) to register you with your national ID, or to link your existing record to it. Then sign in here again.'
-                )}
-            </p>
-        </NoticeBox>
-        <div className="anc-actions">
-            <Button large onClick={onSignOut} loading={signingOut} disabled={signingOut}>
-                {i18n.t('Sign out')}
-            </Button>
-        </div>
-    </div>
-)
+// The default export is what LoginPage loads lazily (React.lazy).
+export default Portal

@@ -6,6 +6,8 @@ import type { Bundle } from '@medplum/fhirtypes'
  * DHIS2 session, so it cannot use a route). The session is the relay's HttpOnly cookie: this
  * code never sees it, it only learns from 401 that there is none (any more).
  */
+export const RECORD_QUERY_KEY = ['patient-record'] as const
+
 export type RecordFailureKind = 'sessionExpired' | 'noLinkedRecord' | 'unreachable' | 'server'
 
 export class RecordFailure extends Error {
