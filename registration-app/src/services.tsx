@@ -1,5 +1,6 @@
 import {
     AncFhirClient,
+    completeRedirectSignin,
     FhirOutbox,
     exchangeStaffCode,
     signInWithEsignet,
@@ -25,6 +26,8 @@ export interface Services {
     verifyIdentity: (config: EsignetPublicConfig, language: string) => Promise<StaffSigninOutcome>
     /** Leaves the page for eSignet (when the popup is blocked); comes back to the same hash. */
     verifyInThisWindow: (config: EsignetPublicConfig, language: string) => Promise<void>
+    /** After coming back from "continue in this window": the outcome, once; null otherwise. */
+    completeVerifyInThisWindow: () => Promise<StaffSigninOutcome | null>
     today: () => string
     now: () => Date
     outbox: FhirOutbox<Bundle>
@@ -51,6 +54,13 @@ export function makeVerifyIdentity(engine: Engine): Services['verifyIdentity'] {
         })
 }
 
+export function makeCompleteRedirect(engine: Engine): Services['completeVerifyInThisWindow'] {
+    return () =>
+        completeRedirectSignin({
+            exchange: (request, signal) => exchangeStaffCode(engine, request, signal),
+        })
+}
+
 export const RealServicesProvider = ({ children }: { children: ReactNode }) => {
     const { baseUrl } = useConfig()
     const engine = useTrackerEngine()
@@ -61,6 +71,7 @@ export const RealServicesProvider = ({ children }: { children: ReactNode }) => {
             verifyIdentity: makeVerifyIdentity(engine),
             verifyInThisWindow: (config, language) =>
                 startRedirectSignin({ config, redirectUri: callbackUrl(), language }),
+            completeVerifyInThisWindow: makeCompleteRedirect(engine),
             today: () => todayIn(CLINIC_TIME_ZONE),
             now: () => new Date(),
             outbox: new FhirOutbox<Bundle>(engine),

@@ -17,7 +17,12 @@ import { render } from '@testing-library/react'
 import type { Bundle } from '@medplum/fhirtypes'
 import React, { useMemo, type ReactNode } from 'react'
 import { Providers, RegistrationApp } from './App'
-import { ServicesProvider, makeVerifyIdentity, type Services } from './services'
+import {
+    ServicesProvider,
+    makeCompleteRedirect,
+    makeVerifyIdentity,
+    type Services,
+} from './services'
 
 export const CLINIC = { id: 'ancClinicA1', displayName: 'Kandy MOH Clinic' }
 const MOH_AREA = 'ancMOHarea1'
@@ -195,6 +200,7 @@ const WithServices = ({
             // The real sign-in unless a test stands in for eSignet.
             verifyIdentity: makeVerifyIdentity(engine),
             verifyInThisWindow: async () => undefined,
+            completeVerifyInThisWindow: makeCompleteRedirect(engine),
             today: () => TODAY,
             now: () => new Date(`${TODAY}T04:30:00Z`),
             outbox: new FhirOutbox<Bundle>(engine),

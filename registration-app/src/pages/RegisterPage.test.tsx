@@ -211,6 +211,16 @@ describe('registration without verification', () => {
         open.mockRestore()
     })
 
+    it('finishes a "continue in this window" verification when she comes back to the form', async () => {
+        const dhis2 = fakeDhis2()
+        const completeVerifyInThisWindow = jest.fn().mockImplementation(() => verified()())
+        renderApp(dhis2, { completeVerifyInThisWindow })
+        await screen.findByTestId('verified-badge')
+        expect(input('fullName')).toHaveValue('Nimali Perera')
+        expect(input('fullName')).toHaveAttribute('readonly')
+        expect(completeVerifyInThisWindow).toHaveBeenCalledTimes(1)
+    })
+
     it('says when verification is unavailable (relay down) and keeps the form open for manual entry', async () => {
         const dhis2 = fakeDhis2({ relayConfig: 'down' })
         renderApp(dhis2)

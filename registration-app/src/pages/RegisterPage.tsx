@@ -7,6 +7,7 @@ import {
     useLanguage,
     useTrackerEngine,
     type ImportProblems,
+    type StaffSigninOutcome,
     type TrackedEntity,
 } from '@anc/shared'
 import i18n from '@dhis2/d2-i18n'
@@ -140,27 +141,39 @@ export const RegisterPage = () => {
     const changePregnancy = (field: PregnancyField | 'dating', value: string) =>
         setForm((f) => ({ ...f, pregnancy: { ...f.pregnancy, [field]: value } }))
 
+    const applyOutcome = (outcome: StaffSigninOutcome) => {
+        if (isFailure(outcome)) {
+            setVerifyState({ status: 'failed', failure: outcome })
+            return
+        }
+        if (outcome.kind !== 'verified') return
+        setForm((f) =>
+            applyVerifiedIdentity(f, outcome, { locale: language, today, now: services.now() })
+        )
+        setVerifyState({ status: 'idle' })
+    }
+
+    // Back from "continue in this window": finish that sign-in (the answer is used once).
+    const redirectChecked = useRef(false)
+    useEffect(() => {
+        if (redirectChecked.current) return
+        redirectChecked.current = true
+        services.completeVerifyInThisWindow().then(
+            (outcome) => {
+                if (outcome) applyOutcome(outcome)
+            },
+            () => undefined
+        )
+        // eslint-disable-next-line react-hooks/exhaustive-deps
+    }, [])
+
     const verify = () => {
         if (!relayConfig.data) return
         setVerifyState({ status: 'verifying' })
         // Called inside the click: the popup opens before the first await.
         services
             .verifyIdentity(relayConfig.data, language)
-            .then((outcome) => {
-                if (isFailure(outcome)) {
-                    setVerifyState({ status: 'failed', failure: outcome })
-                    return
-                }
-                if (outcome.kind !== 'verified') return
-                setForm((f) =>
-                    applyVerifiedIdentity(f, outcome, {
-                        locale: language,
-                        today,
-                        now: services.now(),
-                    })
-                )
-                setVerifyState({ status: 'idle' })
-            })
+            .then(applyOutcome)
             .catch(() =>
                 setVerifyState({
                     status: 'failed',
