@@ -113,7 +113,7 @@ export function buildDataModel(): Json {
                       : claim
                         ? 'not requested by default'
                         : null,
-            fhirElements: fhirElementsOf(value, patient),
+            fhirElements: fhirElementsOf(value ?? undefined, patient),
         }
     })
     const stagesOf = (de: string) =>
