@@ -123,6 +123,35 @@ describe('staff sign-in', () => {
     })
 })
 
+describe('keyboard', () => {
+    it('reaches every control of the login page with Tab alone', async () => {
+        const { context, page } = await newPage(PHONE)
+        await page.goto(`${stack.dhis2}/dhis-web-login/`)
+        await patientButtonReady(page)
+        const reached: string[] = []
+        for (let i = 0; i < 12; i += 1) {
+            await page.keyboard.press('Tab')
+            reached.push(
+                await page.evaluate(() => {
+                    const el = document.activeElement as HTMLElement | null
+                    if (!el) return ''
+                    const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : null
+                    return (label?.textContent ?? el.textContent ?? '').trim()
+                })
+            )
+        }
+        for (const control of [
+            'My pregnancy record: sign in with National ID',
+            'Username',
+            'Password',
+            'Sign in with National ID',
+        ]) {
+            expect(reached.some((text) => text.startsWith(control))).toBe(true)
+        }
+        await context.close()
+    })
+})
+
 describe('patient portal', () => {
     it('a registered woman signs in with national ID and sees her record and contacts', async () => {
         const { context, page } = await newPage(PHONE)

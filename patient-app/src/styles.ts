@@ -22,7 +22,7 @@ export const pageStyles = `
 .anc-next__date { font-size: 20px; font-weight: 500; margin: 0 0 4px; }
 .anc-gap { margin: 12px 0; }
 .anc-actions { display: flex; flex-wrap: wrap; gap: 8px; margin-top: 12px; }
-.anc-login button { min-height: 44px; }
+.anc-login button[data-test='dhis2-uicore-button'] { height: auto; min-height: 44px; padding-top: 8px; padding-bottom: 8px; white-space: normal; line-height: 1.3; }
 .anc-login input { min-height: 44px; box-sizing: border-box; }
 .anc-login form > * { margin-bottom: 12px; }
 .anc-oidc { display: flex; flex-direction: column; gap: 8px; margin-top: 8px; }
