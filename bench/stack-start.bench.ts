@@ -17,25 +17,30 @@ const runs = Number(process.argv[2] ?? 2)
 
 function startOnce(dataDir: string): Promise<{ wallMs: number; healthyMs: number }> {
     const started = Date.now()
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(ROOT, 'devstack/src/stack/main.ts')], {
-        cwd: ROOT,
-        env: {
-            ...process.env,
-            ANC_DATA_DIR: dataDir,
-            DHIS2_PORT: '28080',
-            ESIGNET_PORT: '28088',
-            FHIR_PORT: '28090',
-            RELAY_PORT: '28095',
-            STACK_EXIT_WHEN_HEALTHY: '1',
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const child = spawn(
+        process.execPath,
+        [require.resolve('tsx/cli'), path.join(ROOT, 'devstack/src/stack/main.ts')],
+        {
+            cwd: ROOT,
+            env: {
+                ...process.env,
+                ANC_DATA_DIR: dataDir,
+                DHIS2_PORT: '28080',
+                ESIGNET_PORT: '28088',
+                FHIR_PORT: '28090',
+                RELAY_PORT: '28095',
+                STACK_EXIT_WHEN_HEALTHY: '1',
+            },
+            stdio: ['ignore', 'pipe', 'inherit'],
+        }
+    )
     let output = ''
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     return new Promise((resolve, reject) => {
         child.on('exit', (code) => {
             const match = /STACK_HEALTHY_MS=(\d+)/.exec(output)
-            if (code !== 0 || !match?.[1]) return reject(new Error(`stack did not become healthy (exit ${code}):\n${output}`))
+            if (code !== 0 || !match?.[1])
+                return reject(new Error(`stack did not become healthy (exit ${code}):\n${output}`))
             resolve({ wallMs: Date.now() - started, healthyMs: Number(match[1]) })
         })
     })

@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { ATTRIBUTES, DATA_ELEMENTS, PROGRAM_STAGES } from '../../shared/src/metadata/ids'
-import {
-    buildDatastoreDefaults,
-    buildMetadata,
-    DATASTORE_FILE,
-    METADATA_FILE,
-} from './metadata'
+import { buildDatastoreDefaults, buildMetadata, DATASTORE_FILE, METADATA_FILE } from './metadata'
 
 type Obj = Record<string, unknown> & { id: string }
 const list = (key: string) => buildMetadata()[key] as Obj[]
@@ -36,7 +31,12 @@ describe('ANC metadata package', () => {
     it('makes PHN, serial, eSignet subject and NIC unique, and the serial generated', () => {
         const teas = list('trackedEntityAttributes')
         const byId = (id: string) => teas.find((a) => a.id === id)
-        for (const id of [ATTRIBUTES.phn, ATTRIBUTES.phnSerial, ATTRIBUTES.esignetSub, ATTRIBUTES.nic]) {
+        for (const id of [
+            ATTRIBUTES.phn,
+            ATTRIBUTES.phnSerial,
+            ATTRIBUTES.esignetSub,
+            ATTRIBUTES.nic,
+        ]) {
             expect(byId(id)?.unique).toBe(true)
         }
         expect(byId(ATTRIBUTES.phnSerial)).toMatchObject({
@@ -45,7 +45,10 @@ describe('ANC metadata package', () => {
         })
         expect(byId(ATTRIBUTES.fullName)?.unique).toBe(false)
         const program = list('programs')[0] as unknown as {
-            programTrackedEntityAttributes: { trackedEntityAttribute: { id: string }; mandatory: boolean }[]
+            programTrackedEntityAttributes: {
+                trackedEntityAttribute: { id: string }
+                mandatory: boolean
+            }[]
         }
         const nic = program.programTrackedEntityAttributes.find(
             (p) => p.trackedEntityAttribute.id === ATTRIBUTES.nic
@@ -66,7 +69,9 @@ describe('ANC metadata package', () => {
         const roles = list('userRoles') as unknown as { code: string; authorities: string[] }[]
         const midwife = roles.find((r) => r.code === 'ANC_MIDWIFE')?.authorities ?? []
         const doctor = roles.find((r) => r.code === 'ANC_DOCTOR')?.authorities ?? []
-        expect(midwife).toEqual(expect.arrayContaining(['M_ancregistration', 'ANC_USE_RELAY', 'ANC_USE_FHIR']))
+        expect(midwife).toEqual(
+            expect.arrayContaining(['M_ancregistration', 'ANC_USE_RELAY', 'ANC_USE_FHIR'])
+        )
         expect(midwife).not.toContain('M_ancdoctor')
         expect(doctor).toEqual(expect.arrayContaining(['M_ancdoctor', 'ANC_USE_FHIR']))
         expect(doctor).not.toContain('M_ancregistration')

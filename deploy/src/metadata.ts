@@ -503,7 +503,6 @@ function joinUid(prefix: string, index: number): string {
     return `${prefix}${String(index).padStart(11 - prefix.length, '0')}`
 }
 
-
 export function buildMetadata(): Record<string, unknown> {
     const options = optionSetDefs.flatMap((set) =>
         set.options.map((option, index) => ({

@@ -68,7 +68,9 @@ function readManifest(dir: string): Record<string, unknown> | undefined {
 
 export function registerApps(app: FastifyInstance, db: Db, options: AppsOptions): void {
     const installed = async (): Promise<InstalledApp[]> => {
-        const { rows } = await db.query<{ data: InstalledApp }>('select data from apps order by key')
+        const { rows } = await db.query<{ data: InstalledApp }>(
+            'select data from apps order by key'
+        )
         return rows.map((r) => r.data)
     }
     const appDir = (key: string): string | undefined => {
@@ -113,11 +115,17 @@ export function registerApps(app: FastifyInstance, db: Db, options: AppsOptions)
             return sendMessage(reply, 404, `File not found: ${relative}`)
         }
         if (full.endsWith('.html')) {
-            const html = readFileSync(full, 'utf8').replaceAll('__DHIS2_BASE_URL__', options.baseUrl())
+            const html = readFileSync(full, 'utf8').replaceAll(
+                '__DHIS2_BASE_URL__',
+                options.baseUrl()
+            )
             return reply.header('content-type', 'text/html; charset=utf-8').send(html)
         }
         return reply
-            .header('content-type', MIME_TYPES[path.extname(full).toLowerCase()] ?? 'application/octet-stream')
+            .header(
+                'content-type',
+                MIME_TYPES[path.extname(full).toLowerCase()] ?? 'application/octet-stream'
+            )
             .send(createReadStream(full))
     }
 
@@ -131,24 +139,35 @@ export function registerApps(app: FastifyInstance, db: Db, options: AppsOptions)
         }
         return serve(reply, key, file, key)
     }
-    app.get('/api/apps/:key', async (request, reply) => reply.redirect(`/api/apps/${(request.params as { key: string }).key}/`))
+    app.get('/api/apps/:key', async (request, reply) =>
+        reply.redirect(`/api/apps/${(request.params as { key: string }).key}/`)
+    )
     app.get('/api/apps/:key/*', appRoute)
 
     // The login app: a custom login app is the installed app named `login`.
     app.get('/dhis-web-login', async (_request, reply) => reply.redirect('/dhis-web-login/'))
     app.get('/dhis-web-login/*', async (request, reply) =>
-        serve(reply, 'login', (request.params as { '*'?: string })['*'] ?? '', 'The login app (patient-app)')
+        serve(
+            reply,
+            'login',
+            (request.params as { '*'?: string })['*'] ?? '',
+            'The login app (patient-app)'
+        )
     )
     app.get('/', async (request, reply) => {
         const user = request.user
         if (!user) return reply.redirect('/dhis-web-login/')
-        const first = (await staffApps()).find((a) => hasAuthority(user, 'M_dhis-web-app-management', appAuthority(a.key)))
+        const first = (await staffApps()).find((a) =>
+            hasAuthority(user, 'M_dhis-web-app-management', appAuthority(a.key))
+        )
         return reply.redirect(first ? `/api/apps/${first.key}/` : '/api/apps/menu')
     })
 
     const modules = async (request: FastifyRequest) =>
         (await staffApps())
-            .filter((a) => hasAuthority(request.user, 'M_dhis-web-app-management', appAuthority(a.key)))
+            .filter((a) =>
+                hasAuthority(request.user, 'M_dhis-web-app-management', appAuthority(a.key))
+            )
             .map((a) => ({
                 name: a.key,
                 namespace: a.key,
@@ -157,7 +176,9 @@ export function registerApps(app: FastifyInstance, db: Db, options: AppsOptions)
                 icon: `${options.baseUrl()}/api/apps/${a.key}/dhis2-app-icon.png`,
                 description: a.description,
             }))
-    app.get('/api/apps/menu', async (request, reply) => sendJson(reply, { modules: await modules(request) }))
+    app.get('/api/apps/menu', async (request, reply) =>
+        sendJson(reply, { modules: await modules(request) })
+    )
     app.get('/dhis-web-commons/menu/getModules.action', async (request, reply) =>
         sendJson(reply, { modules: await modules(request) })
     )
@@ -185,7 +206,8 @@ export function registerApps(app: FastifyInstance, db: Db, options: AppsOptions)
             return sendMessage(reply, 403, 'You do not have the authority to install apps.')
         }
         const file = await request.file()
-        if (!file) return sendMessage(reply, 400, 'Multipart field `file` with the app zip is required')
+        if (!file)
+            return sendMessage(reply, 400, 'Multipart field `file` with the app zip is required')
         const zip = new AdmZip(await file.toBuffer())
         const entry = zip.getEntry('manifest.webapp') ?? zip.getEntry('manifest.json')
         if (!entry) return sendMessage(reply, 400, 'App zip has no manifest.webapp')
@@ -204,7 +226,8 @@ export function registerApps(app: FastifyInstance, db: Db, options: AppsOptions)
         for (const e of zip.getEntries()) {
             const target = path.resolve(dir, e.entryName)
             // Zip slip: never write outside the app's directory.
-            if (!target.startsWith(dir + path.sep)) return sendMessage(reply, 400, `Illegal path in zip: ${e.entryName}`)
+            if (!target.startsWith(dir + path.sep))
+                return sendMessage(reply, 400, `Illegal path in zip: ${e.entryName}`)
         }
         zip.extractAllTo(dir, true)
         const data: InstalledApp = {
@@ -214,7 +237,10 @@ export function registerApps(app: FastifyInstance, db: Db, options: AppsOptions)
             title: String(manifest.name ?? name),
             description: String(manifest.description ?? ''),
         }
-        await db.query('insert into apps (key, data) values ($1, $2) on conflict (key) do update set data = excluded.data', [key, JSON.stringify(data)])
+        await db.query(
+            'insert into apps (key, data) values ($1, $2) on conflict (key) do update set data = excluded.data',
+            [key, JSON.stringify(data)]
+        )
         return reply.code(204).send()
     })
 }

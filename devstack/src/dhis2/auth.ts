@@ -4,7 +4,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Db } from './db'
 import { sendJson, sendMessage } from './util'
 
-const scrypt = promisify(scryptCb) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>
+const scrypt = promisify(scryptCb) as (
+    password: string,
+    salt: Buffer,
+    keylen: number
+) => Promise<Buffer>
 
 export const SESSION_COOKIE = 'JSESSIONID'
 const SESSION_HOURS = 12
@@ -57,7 +61,11 @@ interface UserRow {
     password_expired: boolean
 }
 
-export async function loadUser(db: Db, where: string, value: string): Promise<(User & { passwordHash: string | null }) | undefined> {
+export async function loadUser(
+    db: Db,
+    where: string,
+    value: string
+): Promise<(User & { passwordHash: string | null }) | undefined> {
     const { rows } = await db.query<UserRow>(
         `select id, password_hash, data, disabled, password_expired from users where ${where} = $1`,
         [value]
@@ -86,10 +94,10 @@ export function hasAuthority(user: User | undefined, ...wanted: string[]): boole
 
 export async function createSession(db: Db, reply: FastifyReply, userId: string): Promise<string> {
     const id = randomBytes(32).toString('base64url')
-    await db.query(`insert into sessions (id, user_id, expires_at) values ($1, $2, now() + interval '${SESSION_HOURS} hours')`, [
-        id,
-        userId,
-    ])
+    await db.query(
+        `insert into sessions (id, user_id, expires_at) values ($1, $2, now() + interval '${SESSION_HOURS} hours')`,
+        [id, userId]
+    )
     reply.setCookie(SESSION_COOKIE, id, { path: '/', httpOnly: true, sameSite: 'lax' })
     return id
 }
@@ -97,10 +105,18 @@ export async function createSession(db: Db, reply: FastifyReply, userId: string)
 type LoginStatus = 'SUCCESS' | 'PASSWORD_EXPIRED' | 'ACCOUNT_DISABLED' | 'BAD_CREDENTIALS'
 
 /** The checks of DHIS2's authentication manager, in its order. */
-async function authenticate(db: Db, username: string, password: string): Promise<{ status: LoginStatus; user?: User }> {
+async function authenticate(
+    db: Db,
+    username: string,
+    password: string
+): Promise<{ status: LoginStatus; user?: User }> {
     const user = await loadUser(db, 'username', username)
     // Hash anyway for unknown users so timing does not reveal which usernames exist.
-    const ok = await verifyPassword(password, user?.passwordHash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=')
+    const ok = await verifyPassword(
+        password,
+        user?.passwordHash ??
+            'scrypt$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA='
+    )
     if (!user || !ok) return { status: 'BAD_CREDENTIALS' }
     if (user.disabled) return { status: 'ACCOUNT_DISABLED' }
     if (user.passwordExpired) return { status: 'PASSWORD_EXPIRED' }
@@ -178,7 +194,8 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     })
 
     const logout = async (request: FastifyRequest, reply: FastifyReply) => {
-        if (request.sessionId) await db.query('delete from sessions where id = $1', [request.sessionId])
+        if (request.sessionId)
+            await db.query('delete from sessions where id = $1', [request.sessionId])
         reply.clearCookie(SESSION_COOKIE, { path: '/' })
         return reply.redirect('/dhis-web-login/')
     }
@@ -194,7 +211,8 @@ function stripHash(user: User & { passwordHash?: string | null }): User {
 
 /** DHIS2 answers API calls with a 401 JSON body and sends browsers to the login page. */
 function unauthenticated(request: FastifyRequest, reply: FastifyReply): FastifyReply {
-    const isApi = request.url.startsWith('/api/') && !request.url.match(/^\/api\/apps\/[^/]+\/(?!.*\.json)/)
+    const isApi =
+        request.url.startsWith('/api/') && !request.url.match(/^\/api\/apps\/[^/]+\/(?!.*\.json)/)
     const wantsHtml = (request.headers.accept ?? '').includes('text/html')
     if (!isApi && wantsHtml) return reply.redirect('/dhis-web-login/')
     return sendMessage(reply, 401, 'Unauthorized')

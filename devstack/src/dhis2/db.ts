@@ -1,4 +1,12 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import {
+    cpSync,
+    existsSync,
+    mkdirSync,
+    readdirSync,
+    readFileSync,
+    renameSync,
+    rmSync,
+} from 'node:fs'
 import path from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 
@@ -25,7 +33,10 @@ function pgliteVersion(): string {
  * template lives in node_modules/.cache so `npm run reset` (which wipes .data) stays fast.
  */
 function templateDir(): string {
-    return path.resolve(__dirname, `../../../node_modules/.cache/anc-devstack/pglite-${pgliteVersion()}`)
+    return path.resolve(
+        __dirname,
+        `../../../node_modules/.cache/anc-devstack/pglite-${pgliteVersion()}`
+    )
 }
 
 async function ensureTemplate(): Promise<string> {

@@ -1,7 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { hasAuthority } from './auth'
 import type { Db } from './db'
-import { applyFields, asList, firstOf, parseFields, type Resolver, sendJson, sendMessage } from './util'
+import {
+    applyFields,
+    asList,
+    firstOf,
+    parseFields,
+    type Resolver,
+    sendJson,
+    sendMessage,
+} from './util'
 
 /** Metadata types the stand-in stores and serves (the ones the ANC package and the apps use). */
 export const METADATA_TYPES = [
@@ -40,7 +48,9 @@ export class MetadataCache {
     constructor(private readonly db: Db) {}
 
     async reload(): Promise<void> {
-        const { rows } = await this.db.query<{ type: string; data: MetadataObject }>('select type, data from metadata')
+        const { rows } = await this.db.query<{ type: string; data: MetadataObject }>(
+            'select type, data from metadata'
+        )
         this.byType.clear()
         this.byId.clear()
         for (const row of rows) {
@@ -110,7 +120,10 @@ export async function importMetadata(
     const typeReports: object[] = []
     const errors: string[] = []
     const unknown = Object.keys(payload).filter(
-        (key) => key !== 'system' && Array.isArray(payload[key]) && !(METADATA_TYPES as readonly string[]).includes(key)
+        (key) =>
+            key !== 'system' &&
+            Array.isArray(payload[key]) &&
+            !(METADATA_TYPES as readonly string[]).includes(key)
     )
     for (const key of unknown) errors.push(`Metadata type not supported by the stand-in: ${key}`)
     if (errors.length > 0) return { stats: total, typeReports, errors }
@@ -125,7 +138,10 @@ export async function importMetadata(
                     errors.push(`${type}: every object needs an id`)
                     continue
                 }
-                const existing = await tx.query('select 1 from metadata where type = $1 and id = $2', [type, object.id])
+                const existing = await tx.query(
+                    'select 1 from metadata where type = $1 and id = $2',
+                    [type, object.id]
+                )
                 if (existing.rows.length > 0) stats.updated++
                 else stats.created++
                 stats.total++
@@ -137,7 +153,9 @@ export async function importMetadata(
                 )
                 if (type === 'trackedEntityAttributes' && object.generated === true) {
                     // One database sequence per generated attribute: nextval is atomic.
-                    await tx.exec(`create sequence if not exists "${sequenceName(object.id)}" minvalue 1`)
+                    await tx.exec(
+                        `create sequence if not exists "${sequenceName(object.id)}" minvalue 1`
+                    )
                 }
             }
             for (const k of Object.keys(total) as (keyof TypeStats)[]) total[k] += stats[k]
@@ -160,7 +178,8 @@ function metadataFilter(filters: string[]): (object: MetadataObject) => boolean 
         const raw = rest.join(':')
         const get = (o: MetadataObject): string => {
             let v: unknown = o
-            for (const part of prop.split('.')) v = (v as Record<string, unknown> | undefined)?.[part]
+            for (const part of prop.split('.'))
+                v = (v as Record<string, unknown> | undefined)?.[part]
             return v === undefined || v === null ? '' : String(v)
         }
         switch (op) {
@@ -187,7 +206,10 @@ export function registerMetadata(app: FastifyInstance, db: Db, cache: MetadataCa
         app.get(`/api/${type}`, async (request, reply) => {
             const query = request.query as Record<string, unknown>
             const fields = parseFields(firstOf(query.fields) ?? 'id,displayName')
-            let objects = cache.list(type).map(withDisplayNames).filter(metadataFilter(asList(query.filter)))
+            let objects = cache
+                .list(type)
+                .map(withDisplayNames)
+                .filter(metadataFilter(asList(query.filter)))
             objects.sort((a, b) => String(a.name ?? a.id).localeCompare(String(b.name ?? b.id)))
             const total = objects.length
             const paging = firstOf(query.paging) !== 'false'
@@ -195,16 +217,38 @@ export function registerMetadata(app: FastifyInstance, db: Db, cache: MetadataCa
             const page = Number(firstOf(query.page) ?? 1)
             if (paging) objects = objects.slice((page - 1) * pageSize, page * pageSize)
             const body: Record<string, unknown> = {}
-            if (paging) body.pager = { page, pageCount: Math.max(1, Math.ceil(total / pageSize)), total, pageSize }
-            body[type] = objects.map((o) => applyFields(withChildren(type, o, cache), fields, cache.resolve))
+            if (paging)
+                body.pager = {
+                    page,
+                    pageCount: Math.max(1, Math.ceil(total / pageSize)),
+                    total,
+                    pageSize,
+                }
+            body[type] = objects.map((o) =>
+                applyFields(withChildren(type, o, cache), fields, cache.resolve)
+            )
             return sendJson(reply, body)
         })
         app.get(`/api/${type}/:id`, async (request, reply) => {
             const { id } = request.params as { id: string }
             const object = cache.get(type, id)
-            if (!object) return sendMessage(reply, 404, `${type.replace(/s$/, '')} with id ${id} could not be found.`)
-            const fields = parseFields(firstOf((request.query as Record<string, unknown>).fields) ?? '*')
-            return sendJson(reply, applyFields(withChildren(type, withDisplayNames(object), cache), fields, cache.resolve))
+            if (!object)
+                return sendMessage(
+                    reply,
+                    404,
+                    `${type.replace(/s$/, '')} with id ${id} could not be found.`
+                )
+            const fields = parseFields(
+                firstOf((request.query as Record<string, unknown>).fields) ?? '*'
+            )
+            return sendJson(
+                reply,
+                applyFields(
+                    withChildren(type, withDisplayNames(object), cache),
+                    fields,
+                    cache.resolve
+                )
+            )
         })
     }
 
@@ -215,7 +259,8 @@ export function registerMetadata(app: FastifyInstance, db: Db, cache: MetadataCa
         const query = request.query as Record<string, unknown>
         const dryRun = firstOf(query.importMode) === 'VALIDATE' || firstOf(query.dryRun) === 'true'
         const payload = request.body
-        if (!payload || typeof payload !== 'object') return sendMessage(reply, 400, 'Expected a metadata JSON object')
+        if (!payload || typeof payload !== 'object')
+            return sendMessage(reply, 400, 'Expected a metadata JSON object')
         const result = await importMetadata(db, payload as Record<string, unknown>, { dryRun })
         await cache.reload()
         const status = result.errors.length > 0 ? 'ERROR' : 'OK'
@@ -225,11 +270,17 @@ export function registerMetadata(app: FastifyInstance, db: Db, cache: MetadataCa
                 httpStatus: status === 'OK' ? 'OK' : 'Conflict',
                 httpStatusCode: status === 'OK' ? 200 : 409,
                 status,
-                message: status === 'OK' ? undefined : 'One or more errors occurred, please see full details in import report.',
+                message:
+                    status === 'OK'
+                        ? undefined
+                        : 'One or more errors occurred, please see full details in import report.',
                 response: {
                     responseType: 'ImportReport',
                     status,
-                    importParams: { importMode: dryRun ? 'VALIDATE' : 'COMMIT', importStrategy: 'CREATE_AND_UPDATE' },
+                    importParams: {
+                        importMode: dryRun ? 'VALIDATE' : 'COMMIT',
+                        importStrategy: 'CREATE_AND_UPDATE',
+                    },
                     stats: result.stats,
                     typeReports: result.typeReports,
                     errors: result.errors,

@@ -32,7 +32,10 @@ beforeAll(async () => {
     const dhis2Port = await freePort()
     process.env.DHIS2_PORT = String(dhis2Port)
     esignet = await startEsignet({ port: 0, dataDir: `${data.dir}/esignet`, quiet: true })
-    dhis2 = await spawnDhis2(data.dir, { DHIS2_PORT: String(dhis2Port), ESIGNET_PORT: String(esignet.port) })
+    dhis2 = await spawnDhis2(data.dir, {
+        DHIS2_PORT: String(dhis2Port),
+        ESIGNET_PORT: String(esignet.port),
+    })
 })
 
 afterAll(async () => {
@@ -42,21 +45,33 @@ afterAll(async () => {
 })
 
 /** Clicks "Sign in with National ID" and completes eSignet's pages; returns DHIS2's answer. */
-async function signIn(individualId: string): Promise<{ browser: Browser; final: Response; authorizeUrl: string }> {
+async function signIn(
+    individualId: string
+): Promise<{ browser: Browser; final: Response; authorizeUrl: string }> {
     const browser = new Browser()
     const start = await browser.get(`${dhis2.url}/oauth2/authorization/esignet`)
     const authorizeUrl = location(start, dhis2.url)
     const authorize = new URL(authorizeUrl)
     const authorizeResponse = await browser.get(authorizeUrl)
-    if (authorizeResponse.status !== 303 && authorizeResponse.status !== 302) throw new Error(`authorize: ${authorizeResponse.status} ${(await authorizeResponse.text()).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(-500)}`)
+    if (authorizeResponse.status !== 303 && authorizeResponse.status !== 302)
+        throw new Error(
+            `authorize: ${authorizeResponse.status} ${(await authorizeResponse.text())
+                .replace(/<[^>]+>/g, ' ')
+                .replace(/\s+/g, ' ')
+                .slice(-500)}`
+        )
     const interactionUrl = location(authorizeResponse, esignet.url)
     await browser.get(interactionUrl)
-    const afterLogin = await browser.postForm(`${interactionUrl}/login`, [['individualId', individualId]])
+    const afterLogin = await browser.postForm(`${interactionUrl}/login`, [
+        ['individualId', individualId],
+    ])
     await browser.get(location(afterLogin, esignet.url))
     let next = await browser.postForm(`${interactionUrl}/otp`, [['otp', '111111']])
     if (location(next, esignet.url) === interactionUrl) {
         const consent = await (await browser.get(interactionUrl)).text()
-        const claims = [...consent.matchAll(/name="claim" value="([^"]+)"/g)].map((m) => ['claim', m[1] ?? ''] as [string, string])
+        const claims = [...consent.matchAll(/name="claim" value="([^"]+)"/g)].map(
+            (m) => ['claim', m[1] ?? ''] as [string, string]
+        )
         next = await browser.postForm(`${interactionUrl}/consent`, claims)
     }
     const resume = await browser.get(location(next, esignet.url))
@@ -68,7 +83,9 @@ async function signIn(individualId: string): Promise<{ browser: Browser; final: 
 }
 
 it('sends DHIS2 users to eSignet as client dhis2-staff with PKCE S256, state and nonce', async () => {
-    const response = await fetch(`${dhis2.url}/oauth2/authorization/esignet`, { redirect: 'manual' })
+    const response = await fetch(`${dhis2.url}/oauth2/authorization/esignet`, {
+        redirect: 'manual',
+    })
     const target = new URL(location(response, dhis2.url))
     expect(`${target.origin}${target.pathname}`).toBe(`${esignet.url}/authorize`)
     expect(target.searchParams.get('client_id')).toBe('dhis2-staff')
@@ -98,7 +115,9 @@ it('refuses a callback whose state was not issued to this browser (login CSRF)',
     const state = new URL(location(start, dhis2.url)).searchParams.get('state') ?? ''
     // An attacker's browser replays the victim's state with its own code.
     const attacker = new Browser()
-    const response = await attacker.get(`${dhis2.url}/oauth2/code/esignet?state=${state}&code=forged`)
+    const response = await attacker.get(
+        `${dhis2.url}/oauth2/code/esignet?state=${state}&code=forged`
+    )
     expect(response.headers.get('location')).toBe('/dhis-web-login/?oidcFailure=true')
     expect((await attacker.get(`${dhis2.url}/api/me`)).status).toBe(401)
 })
@@ -107,6 +126,8 @@ it('refuses a forged code even with the right state', async () => {
     const browser = new Browser()
     const start = await browser.get(`${dhis2.url}/oauth2/authorization/esignet`)
     const state = new URL(location(start, dhis2.url)).searchParams.get('state') ?? ''
-    const response = await browser.get(`${dhis2.url}/oauth2/code/esignet?state=${state}&code=forged`)
+    const response = await browser.get(
+        `${dhis2.url}/oauth2/code/esignet?state=${state}&code=forged`
+    )
     expect(response.headers.get('location')).toBe('/dhis-web-login/?oidcFailure=true')
 })

@@ -50,7 +50,8 @@ export function esignetOidcOptions(
     return {
         providerId: 'esignet',
         clientId: 'dhis2-staff',
-        privateJwk: () => JSON.parse(readFileSync(privateKeyFile, 'utf8')) as Record<string, unknown>,
+        privateJwk: () =>
+            JSON.parse(readFileSync(privateKeyFile, 'utf8')) as Record<string, unknown>,
         authorizationEndpoint: `${esignetUrl}/authorize`,
         tokenEndpoint: `${esignetUrl}/v1/esignet/oauth/v2/token`,
         userinfoEndpoint: `${esignetUrl}/v1/esignet/oidc/userinfo`,
@@ -69,7 +70,13 @@ export function registerOidc(app: FastifyInstance, db: Db, options: OidcOptions)
 
     const configure = async (): Promise<client.Configuration> => {
         const jwk = options.privateJwk()
-        const key = await crypto.subtle.importKey('jwk', jwk as JsonWebKey, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign'])
+        const key = await crypto.subtle.importKey(
+            'jwk',
+            jwk as JsonWebKey,
+            { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+            false,
+            ['sign']
+        )
         const server: client.ServerMetadata = {
             issuer: options.issuer,
             authorization_endpoint: options.authorizationEndpoint,
@@ -97,10 +104,11 @@ export function registerOidc(app: FastifyInstance, db: Db, options: OidcOptions)
         if (options.tokenEndpoint.startsWith('http:')) client.allowInsecureRequests(config)
         return config
     }
-    const getConfig = () => (configuration ??= configure().catch((error) => {
-        configuration = undefined
-        throw error
-    }))
+    const getConfig = () =>
+        (configuration ??= configure().catch((error) => {
+            configuration = undefined
+            throw error
+        }))
 
     const sweep = () => {
         const now = Date.now()
@@ -112,7 +120,10 @@ export function registerOidc(app: FastifyInstance, db: Db, options: OidcOptions)
         try {
             config = await getConfig()
         } catch (error) {
-            return reply.code(503).header('content-type', 'text/plain').send(`OIDC provider not configured: ${(error as Error).message}`)
+            return reply
+                .code(503)
+                .header('content-type', 'text/plain')
+                .send(`OIDC provider not configured: ${(error as Error).message}`)
         }
         sweep()
         const state = randomBytes(32).toString('base64url')
@@ -130,16 +141,30 @@ export function registerOidc(app: FastifyInstance, db: Db, options: OidcOptions)
         }
         if (options.claims) parameters.claims = options.claims
         // Binds the flow to this browser (Spring keeps it in the HTTP session).
-        reply.setCookie(PENDING_COOKIE, state, { path: '/oauth2/', httpOnly: true, sameSite: 'lax', maxAge: PENDING_TTL_MS / 1000 })
+        reply.setCookie(PENDING_COOKIE, state, {
+            path: '/oauth2/',
+            httpOnly: true,
+            sameSite: 'lax',
+            maxAge: PENDING_TTL_MS / 1000,
+        })
         return reply.redirect(client.buildAuthorizationUrl(config, parameters).href)
     })
 
     app.get(`/oauth2/code/${options.providerId}`, async (request, reply) => {
-        const failure = () => reply.clearCookie(PENDING_COOKIE, { path: '/oauth2/' }).redirect('/dhis-web-login/?oidcFailure=true')
+        const failure = () =>
+            reply
+                .clearCookie(PENDING_COOKIE, { path: '/oauth2/' })
+                .redirect('/dhis-web-login/?oidcFailure=true')
         const query = request.query as Record<string, string | undefined>
         const state = query.state
         const flow = state ? pending.get(state) : undefined
-        if (!state || !flow || flow.expires < Date.now() || request.cookies[PENDING_COOKIE] !== state || query.error) {
+        if (
+            !state ||
+            !flow ||
+            flow.expires < Date.now() ||
+            request.cookies[PENDING_COOKIE] !== state ||
+            query.error
+        ) {
             return failure()
         }
         pending.delete(state)
@@ -147,11 +172,17 @@ export function registerOidc(app: FastifyInstance, db: Db, options: OidcOptions)
             const config = await getConfig()
             const callback = new URL(options.redirectUri())
             // Spring ignores an RFC 9207 `iss` parameter (eSignet 1.7 sends its discovery issuer).
-            for (const [k, v] of Object.entries(query)) if (k !== 'iss' && v !== undefined) callback.searchParams.set(k, v)
+            for (const [k, v] of Object.entries(query))
+                if (k !== 'iss' && v !== undefined) callback.searchParams.set(k, v)
             const tokens = await client.authorizationCodeGrant(
                 config,
                 callback,
-                { pkceCodeVerifier: flow.codeVerifier, expectedState: state, expectedNonce: flow.nonce, idTokenExpected: true },
+                {
+                    pkceCodeVerifier: flow.codeVerifier,
+                    expectedState: state,
+                    expectedNonce: flow.nonce,
+                    idTokenExpected: true,
+                },
                 { redirect_uri: options.redirectUri() }
             )
             const idClaims = tokens.claims()

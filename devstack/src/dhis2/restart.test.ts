@@ -8,11 +8,19 @@ const data = tempDataRoot()
 afterAll(() => data.remove())
 
 const post = (url: string, path: string, body: unknown, auth = MIDWIFE) =>
-    fetch(url + path, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(url + path, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+    })
 
 it('keeps every acknowledged write across SIGKILL and a graceful restart', async () => {
     let dhis2 = await spawnDhis2(data.dir)
-    const generated = await (await fetch(`${dhis2.url}/api/trackedEntityAttributes/${ATTRIBUTES.phnSerial}/generate`, { headers: { authorization: MIDWIFE } })).json()
+    const generated = await (
+        await fetch(`${dhis2.url}/api/trackedEntityAttributes/${ATTRIBUTES.phnSerial}/generate`, {
+            headers: { authorization: MIDWIFE },
+        })
+    ).json()
     const te = {
         trackedEntities: [
             {
@@ -26,24 +34,50 @@ it('keeps every acknowledged write across SIGKILL and a graceful restart', async
             },
         ],
     }
-    expect((await post(dhis2.url, '/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE', te)).status).toBe(200)
-    expect((await post(dhis2.url, '/api/dataStore/restart/key', { kept: true }, ADMIN)).status).toBe(201)
+    expect(
+        (await post(dhis2.url, '/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE', te))
+            .status
+    ).toBe(200)
+    expect(
+        (await post(dhis2.url, '/api/dataStore/restart/key', { kept: true }, ADMIN)).status
+    ).toBe(201)
     // Killed right after the acknowledgements: nothing may be lost.
     await dhis2.kill()
 
     dhis2 = await spawnDhis2(data.dir)
-    const read = await fetch(`${dhis2.url}/api/tracker/trackedEntities/aaaaaaaaaa1?fields=attributes`, { headers: { authorization: MIDWIFE } })
+    const read = await fetch(
+        `${dhis2.url}/api/tracker/trackedEntities/aaaaaaaaaa1?fields=attributes`,
+        { headers: { authorization: MIDWIFE } }
+    )
     expect(read.status).toBe(200)
     expect(JSON.stringify(await read.json())).toContain('7000000016')
-    expect(await (await fetch(`${dhis2.url}/api/dataStore/restart/key`, { headers: { authorization: ADMIN } })).json()).toEqual({ kept: true })
+    expect(
+        await (
+            await fetch(`${dhis2.url}/api/dataStore/restart/key`, {
+                headers: { authorization: ADMIN },
+            })
+        ).json()
+    ).toEqual({ kept: true })
     // The generator continues after the value issued before the kill.
-    const next = await (await fetch(`${dhis2.url}/api/trackedEntityAttributes/${ATTRIBUTES.phnSerial}/generate`, { headers: { authorization: MIDWIFE } })).json()
+    const next = await (
+        await fetch(`${dhis2.url}/api/trackedEntityAttributes/${ATTRIBUTES.phnSerial}/generate`, {
+            headers: { authorization: MIDWIFE },
+        })
+    ).json()
     expect(Number(next.value)).toBeGreaterThan(Number(generated.value))
     // Uniqueness still holds after recovery.
     const duplicate = structuredClone(te)
     const dupTe = duplicate.trackedEntities[0]
     if (dupTe) dupTe.trackedEntity = 'aaaaaaaaaa2'
-    expect((await post(dhis2.url, '/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE', duplicate)).status).toBe(409)
+    expect(
+        (
+            await post(
+                dhis2.url,
+                '/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE',
+                duplicate
+            )
+        ).status
+    ).toBe(409)
     await dhis2.stop()
 
     dhis2 = await spawnDhis2(data.dir)

@@ -88,7 +88,8 @@ function publicView(route: Route): Record<string, unknown> {
 
 function validate(body: Partial<Route>): string | undefined {
     if (typeof body.name !== 'string' || body.name === '') return 'Missing required property `name`'
-    if (typeof body.url !== 'string' || !/^https?:\/\//.test(body.url)) return 'Route URL must be http or https'
+    if (typeof body.url !== 'string' || !/^https?:\/\//.test(body.url))
+        return 'Route URL must be http or https'
     const timeout = body.responseTimeoutSeconds
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 60)) {
         return 'responseTimeoutSeconds must be between 1 and 60'
@@ -98,10 +99,14 @@ function validate(body: Partial<Route>): string | undefined {
 
 export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptions): void {
     const find = async (idOrCode: string): Promise<Route | undefined> => {
-        const { rows } = await db.query<{ data: Route }>('select data from routes where id = $1 or code = $1', [idOrCode])
+        const { rows } = await db.query<{ data: Route }>(
+            'select data from routes where id = $1 or code = $1',
+            [idOrCode]
+        )
         return rows[0]?.data
     }
-    const canManage = (user: User | undefined) => hasAuthority(user, 'F_ROUTE_PUBLIC_ADD', 'F_ROUTE_PRIVATE_ADD')
+    const canManage = (user: User | undefined) =>
+        hasAuthority(user, 'F_ROUTE_PUBLIC_ADD', 'F_ROUTE_PRIVATE_ADD')
 
     app.get('/api/routes', async (_request, reply) => {
         const { rows } = await db.query<{ data: Route }>('select data from routes order by name')
@@ -116,33 +121,57 @@ export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptio
         return sendJson(reply, publicView(route))
     })
     app.post('/api/routes', async (request, reply) => {
-        if (!canManage(request.user)) return sendMessage(reply, 403, 'You do not have the authority to create routes.')
+        if (!canManage(request.user))
+            return sendMessage(reply, 403, 'You do not have the authority to create routes.')
         const body = (request.body ?? {}) as Partial<Route>
         const problem = validate(body)
         if (problem) return sendMessage(reply, 409, problem)
-        const route: Route = { ...(body as Route), id: body.id ?? generateUid(), responseTimeoutSeconds: body.responseTimeoutSeconds ?? 5 }
+        const route: Route = {
+            ...(body as Route),
+            id: body.id ?? generateUid(),
+            responseTimeoutSeconds: body.responseTimeoutSeconds ?? 5,
+        }
         try {
-            await db.query('insert into routes (id, code, name, data) values ($1, $2, $3, $4)', [route.id, route.code ?? null, route.name, JSON.stringify(route)])
+            await db.query('insert into routes (id, code, name, data) values ($1, $2, $3, $4)', [
+                route.id,
+                route.code ?? null,
+                route.name,
+                JSON.stringify(route),
+            ])
         } catch (error) {
-            if ((error as { code?: string }).code === '23505') return sendMessage(reply, 409, 'A route with this id, code or name already exists')
+            if ((error as { code?: string }).code === '23505')
+                return sendMessage(reply, 409, 'A route with this id, code or name already exists')
             throw error
         }
-        return sendMessage(reply, 201, undefined, { response: { uid: route.id, klass: 'org.hisp.dhis.route.Route' } })
+        return sendMessage(reply, 201, undefined, {
+            response: { uid: route.id, klass: 'org.hisp.dhis.route.Route' },
+        })
     })
     app.put('/api/routes/:id', async (request, reply) => {
-        if (!canManage(request.user)) return sendMessage(reply, 403, 'You do not have the authority to update routes.')
+        if (!canManage(request.user))
+            return sendMessage(reply, 403, 'You do not have the authority to update routes.')
         const existing = await find((request.params as { id: string }).id)
         if (!existing) return sendMessage(reply, 404, 'Route not found')
         const body = (request.body ?? {}) as Partial<Route>
         const problem = validate(body)
         if (problem) return sendMessage(reply, 409, problem)
         // Like DHIS2, a PUT replaces the route: secrets must be sent again.
-        const route: Route = { ...(body as Route), id: existing.id, responseTimeoutSeconds: body.responseTimeoutSeconds ?? 5 }
-        await db.query('update routes set code = $2, name = $3, data = $4 where id = $1', [existing.id, route.code ?? null, route.name, JSON.stringify(route)])
+        const route: Route = {
+            ...(body as Route),
+            id: existing.id,
+            responseTimeoutSeconds: body.responseTimeoutSeconds ?? 5,
+        }
+        await db.query('update routes set code = $2, name = $3, data = $4 where id = $1', [
+            existing.id,
+            route.code ?? null,
+            route.name,
+            JSON.stringify(route),
+        ])
         return sendMessage(reply, 200, undefined, { response: { uid: route.id } })
     })
     app.delete('/api/routes/:id', async (request, reply) => {
-        if (!hasAuthority(request.user, 'F_ROUTE_DELETE')) return sendMessage(reply, 403, 'You do not have the authority to delete routes.')
+        if (!hasAuthority(request.user, 'F_ROUTE_DELETE'))
+            return sendMessage(reply, 403, 'You do not have the authority to delete routes.')
         const existing = await find((request.params as { id: string }).id)
         if (!existing) return sendMessage(reply, 404, 'Route not found')
         await db.query('delete from routes where id = $1', [existing.id])
@@ -152,17 +181,25 @@ export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptio
     // /run keeps the raw body: it is forwarded untouched (form fields are also copied to the query).
     app.register(async (scope) => {
         scope.removeAllContentTypeParsers()
-        scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+        scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+            done(null, body)
+        )
         const run = async (request: FastifyRequest, reply: FastifyReply) => {
             const params = request.params as { id: string; '*'?: string }
             const route = await find(params.id)
-            if (!route || route.disabled) return sendMessage(reply, 404, `Route not found: ${params.id}`)
+            if (!route || route.disabled)
+                return sendMessage(reply, 404, `Route not found: ${params.id}`)
             const user = request.user as User
-            if (!mayRun(user, route)) return sendMessage(reply, 403, 'User does not have access to this route')
+            if (!mayRun(user, route))
+                return sendMessage(reply, 403, 'User does not have access to this route')
             return runRoute(request, reply, route, params['*'] ?? '', user, options)
         }
         for (const path of ['/api/routes/:id/run', '/api/routes/:id/run/*']) {
-            scope.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: path, handler: run })
+            scope.route({
+                method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+                url: path,
+                handler: run,
+            })
         }
     })
 }
@@ -187,7 +224,8 @@ async function runRoute(
     options: RouteOptions
 ): Promise<FastifyReply> {
     const wildcard = route.url.endsWith('/**')
-    if (subPath !== '' && !wildcard) return sendMessage(reply, 502, 'Route does not allow sub-paths')
+    if (subPath !== '' && !wildcard)
+        return sendMessage(reply, 502, 'Route does not allow sub-paths')
     const base = wildcard ? route.url.slice(0, -2) : route.url
 
     // The servlet parameter map: query parameters and, for form posts, the form fields.
@@ -197,7 +235,9 @@ async function runRoute(
     if (body && contentType.startsWith('application/x-www-form-urlencoded')) {
         parameters.push(...new URLSearchParams(body.toString('utf8')))
     }
-    for (const [k, v] of Object.entries(route.auth?.type === 'api-query-params' ? (route.auth.queryParams ?? {}) : {})) {
+    for (const [k, v] of Object.entries(
+        route.auth?.type === 'api-query-params' ? (route.auth.queryParams ?? {}) : {}
+    )) {
         parameters.push([k, v])
     }
     let query: string
@@ -205,7 +245,11 @@ async function runRoute(
         query = parameters.map(([k, v]) => `${k}=${v}`).join('&')
         const bad = ILLEGAL_IN_URI.exec(query)
         if (bad) {
-            return sendMessage(reply, 500, `Illegal character in query at index ${bad.index}: ${query}`)
+            return sendMessage(
+                reply,
+                500,
+                `Illegal character in query at index ${bad.index}: ${query}`
+            )
         }
     } else {
         query = new URLSearchParams(parameters).toString()
@@ -239,7 +283,8 @@ async function runRoute(
         }
         return reply.send(upstream.body)
     } catch (error) {
-        if ((error as Error).name === 'TimeoutError') return sendMessage(reply, 504, 'Route timed out')
+        if ((error as Error).name === 'TimeoutError')
+            return sendMessage(reply, 504, 'Route timed out')
         return sendMessage(reply, 502, `Bad gateway: ${(error as Error).message}`)
     }
 }
@@ -264,7 +309,11 @@ export function forward(
             res.on('data', (c: Buffer) => chunks.push(c))
             res.on('end', () => {
                 clearTimeout(timer)
-                resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks) })
+                resolve({
+                    status: res.statusCode ?? 502,
+                    headers: res.headers,
+                    body: Buffer.concat(chunks),
+                })
             })
             res.on('error', reject)
         })
@@ -288,7 +337,9 @@ export function forward(
 export function registerRelayProxy(app: FastifyInstance, relayUrl: () => string): void {
     app.register(async (scope) => {
         scope.removeAllContentTypeParsers()
-        scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body))
+        scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) =>
+            done(null, body)
+        )
         scope.route({
             method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
             url: '/anc-relay/*',
@@ -296,7 +347,11 @@ export function registerRelayProxy(app: FastifyInstance, relayUrl: () => string)
                 const target = new URL(request.url.replace(/^\/anc-relay/, ''), relayUrl())
                 const headers: Record<string, string | string[]> = {}
                 for (const [name, value] of Object.entries(request.headers)) {
-                    if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue
+                    if (
+                        value === undefined ||
+                        ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)
+                    )
+                        continue
                     headers[name] = value
                 }
                 headers['x-forwarded-for'] = request.ip
@@ -309,18 +364,24 @@ export function registerRelayProxy(app: FastifyInstance, relayUrl: () => string)
                     const upstream = await forward(target, request.method, headers, body, 60_000)
                     reply.code(upstream.status)
                     for (const [name, value] of Object.entries(upstream.headers)) {
-                        if (value === undefined || ['connection', 'transfer-encoding', 'keep-alive'].includes(name)) continue
+                        if (
+                            value === undefined ||
+                            ['connection', 'transfer-encoding', 'keep-alive'].includes(name)
+                        )
+                            continue
                         reply.header(name, value)
                     }
                     return reply.send(upstream.body)
                 } catch (error) {
-                    return reply.code(502).header('content-type', 'application/json').send({
-                        error: 'relay_unavailable',
-                        message: `The relay at ${relayUrl()} did not answer: ${(error as Error).message}`,
-                    })
+                    return reply
+                        .code(502)
+                        .header('content-type', 'application/json')
+                        .send({
+                            error: 'relay_unavailable',
+                            message: `The relay at ${relayUrl()} did not answer: ${(error as Error).message}`,
+                        })
                 }
             },
         })
     })
 }
-

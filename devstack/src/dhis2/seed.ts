@@ -22,8 +22,18 @@ export const STAFF_CLIENT_ID = 'dhis2-staff'
 
 export const SEED_USERS = {
     admin: { id: 'ancUsrAdmin', username: 'admin', password: 'district' },
-    midwife: { id: 'ancUsrMidwf', username: 'midwife', password: 'Anc#2026dev', individualId: '8267411072' },
-    doctor: { id: 'ancUsrDoctr', username: 'doctor', password: 'Anc#2026dev', individualId: '2374109628' },
+    midwife: {
+        id: 'ancUsrMidwf',
+        username: 'midwife',
+        password: 'Anc#2026dev',
+        individualId: '8267411072',
+    },
+    doctor: {
+        id: 'ancUsrDoctr',
+        username: 'doctor',
+        password: 'Anc#2026dev',
+        individualId: '2374109628',
+    },
     expired: { id: 'ancUsrExpir', username: 'expired', password: 'Anc#2026dev' },
     disabled: { id: 'ancUsrDisab', username: 'disabled', password: 'Anc#2026dev' },
 } as const
@@ -62,7 +72,10 @@ export function seedRoutes(relayUrl: string, fhirUrl: string): Route[] {
             code: ROUTE_CODES.relay,
             name: 'ANC eSignet relay',
             url: `${relayUrl}/**`,
-            auth: { type: 'api-headers', headers: { [ROUTE_SECRET_HEADER]: DEV_SECRETS.relayRouteSecret } },
+            auth: {
+                type: 'api-headers',
+                headers: { [ROUTE_SECRET_HEADER]: DEV_SECRETS.relayRouteSecret },
+            },
             authorities: [AUTHORITIES.useRelay],
             responseTimeoutSeconds: 20,
             sharing: { public: '--------', users: {} },
@@ -72,7 +85,11 @@ export function seedRoutes(relayUrl: string, fhirUrl: string): Route[] {
             code: ROUTE_CODES.fhir,
             name: 'ANC FHIR record',
             url: `${fhirUrl}/fhir/**`,
-            auth: { type: 'http-basic', username: DEV_SECRETS.fhirUsername, password: DEV_SECRETS.fhirPassword },
+            auth: {
+                type: 'http-basic',
+                username: DEV_SECRETS.fhirUsername,
+                password: DEV_SECRETS.fhirPassword,
+            },
             authorities: [AUTHORITIES.useFhir],
             responseTimeoutSeconds: 20,
             sharing: { public: '--------', users: {} },
@@ -86,7 +103,9 @@ export function seedRoutes(relayUrl: string, fhirUrl: string): Route[] {
  */
 export async function seed(db: Db, urls: { relay: string; fhir: string }): Promise<void> {
     const metadata = buildMetadata() as Record<string, unknown>
-    const program = (metadata.programs as Record<string, unknown>[]).find((p) => p.id === PROGRAM_ANC)
+    const program = (metadata.programs as Record<string, unknown>[]).find(
+        (p) => p.id === PROGRAM_ANC
+    )
     if (program) program.organisationUnits = [{ id: ORG_UNITS.clinicA }, { id: ORG_UNITS.clinicB }]
     const payload = {
         ...metadata,
@@ -98,11 +117,16 @@ export async function seed(db: Db, urls: { relay: string; fhir: string }): Promi
     }
     // Re-import only when the package changed: keeps a restart fast (budget: stack up in 15 s).
     const digest = createHash('sha256').update(JSON.stringify(payload)).digest('hex')
-    await db.exec('create table if not exists seed_state (key text primary key, value text not null)')
-    const seeded = await db.query<{ value: string }>(`select value from seed_state where key = 'metadata'`)
+    await db.exec(
+        'create table if not exists seed_state (key text primary key, value text not null)'
+    )
+    const seeded = await db.query<{ value: string }>(
+        `select value from seed_state where key = 'metadata'`
+    )
     if (seeded.rows[0]?.value !== digest) {
         const result = await importMetadata(db, payload)
-        if (result.errors.length > 0) throw new Error(`Seeding metadata failed: ${result.errors.join('; ')}`)
+        if (result.errors.length > 0)
+            throw new Error(`Seeding metadata failed: ${result.errors.join('; ')}`)
         await db.query(
             `insert into seed_state (key, value) values ('metadata', $1) on conflict (key) do update set value = excluded.value`,
             [digest]
@@ -110,7 +134,13 @@ export async function seed(db: Db, urls: { relay: string; fhir: string }): Promi
     }
 
     const users = [
-        { ...SEED_USERS.admin, firstName: 'System', surname: 'Administrator', roles: [SUPERUSER_ROLE], ous: [ORG_UNITS.country] },
+        {
+            ...SEED_USERS.admin,
+            firstName: 'System',
+            surname: 'Administrator',
+            roles: [SUPERUSER_ROLE],
+            ous: [ORG_UNITS.country],
+        },
         {
             ...SEED_USERS.midwife,
             firstName: 'Nimali',
@@ -127,10 +157,26 @@ export async function seed(db: Db, urls: { relay: string; fhir: string }): Promi
             ous: [ORG_UNITS.mohArea],
             openId: pairwiseSub(SEED_USERS.doctor.individualId, STAFF_CLIENT_ID),
         },
-        { ...SEED_USERS.expired, firstName: 'Expired', surname: 'Password', roles: [USER_ROLES.midwife], ous: [ORG_UNITS.clinicA], passwordExpired: true },
-        { ...SEED_USERS.disabled, firstName: 'Disabled', surname: 'Account', roles: [USER_ROLES.midwife], ous: [ORG_UNITS.clinicA], disabled: true },
+        {
+            ...SEED_USERS.expired,
+            firstName: 'Expired',
+            surname: 'Password',
+            roles: [USER_ROLES.midwife],
+            ous: [ORG_UNITS.clinicA],
+            passwordExpired: true,
+        },
+        {
+            ...SEED_USERS.disabled,
+            firstName: 'Disabled',
+            surname: 'Account',
+            roles: [USER_ROLES.midwife],
+            ous: [ORG_UNITS.clinicA],
+            disabled: true,
+        },
     ]
-    const present = new Set((await db.query<{ id: string }>('select id from users')).rows.map((r) => r.id))
+    const present = new Set(
+        (await db.query<{ id: string }>('select id from users')).rows.map((r) => r.id)
+    )
     for (const u of users) {
         if (present.has(u.id)) continue
         const openId = 'openId' in u ? u.openId : undefined
@@ -163,20 +209,17 @@ export async function seed(db: Db, urls: { relay: string; fhir: string }): Promi
     }
 
     for (const route of seedRoutes(urls.relay, urls.fhir)) {
-        await db.query('insert into routes (id, code, name, data) values ($1, $2, $3, $4) on conflict do nothing', [
-            route.id,
-            route.code,
-            route.name,
-            JSON.stringify(route),
-        ])
+        await db.query(
+            'insert into routes (id, code, name, data) values ($1, $2, $3, $4) on conflict do nothing',
+            [route.id, route.code, route.name, JSON.stringify(route)]
+        )
     }
     for (const [namespace, keys] of Object.entries(buildDatastoreDefaults())) {
         for (const [key, value] of Object.entries(keys)) {
-            await db.query('insert into datastore (namespace, key, value) values ($1, $2, $3) on conflict do nothing', [
-                namespace,
-                key,
-                JSON.stringify(value),
-            ])
+            await db.query(
+                'insert into datastore (namespace, key, value) values ($1, $2, $3) on conflict do nothing',
+                [namespace, key, JSON.stringify(value)]
+            )
         }
     }
 }

@@ -1,8 +1,21 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { ATTRIBUTES, PROGRAM_ANC, PROGRAM_STAGES, TRACKED_ENTITY_TYPE_PERSON } from '../../../shared/src/metadata/ids'
+import {
+    ATTRIBUTES,
+    PROGRAM_ANC,
+    PROGRAM_STAGES,
+    TRACKED_ENTITY_TYPE_PERSON,
+} from '../../../shared/src/metadata/ids'
 import { ORG_UNITS } from './seed'
-import { ADMIN, DOCTOR, MIDWIFE, sessionCookie, spawnDhis2, type SpawnedDhis2, tempDataRoot } from './testing/helpers'
+import {
+    ADMIN,
+    DOCTOR,
+    MIDWIFE,
+    sessionCookie,
+    spawnDhis2,
+    type SpawnedDhis2,
+    tempDataRoot,
+} from './testing/helpers'
 
 jest.setTimeout(60_000)
 
@@ -27,7 +40,14 @@ beforeAll(async () => {
                 'set-cookie': 'upstream=1',
                 etag: 'W/"1"',
             })
-            res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() }))
+            res.end(
+                JSON.stringify({
+                    method: req.method,
+                    url: req.url,
+                    headers: req.headers,
+                    body: Buffer.concat(chunks).toString(),
+                })
+            )
         })
     })
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
@@ -49,7 +69,9 @@ const api = (path: string, init: RequestInit & { auth?: string } = {}) =>
         redirect: 'manual',
         headers: {
             ...(init.auth ? { authorization: init.auth } : {}),
-            ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
+            ...(init.body && typeof init.body === 'string'
+                ? { 'content-type': 'application/json' }
+                : {}),
             ...(init.headers as Record<string, string>),
         },
     })
@@ -63,7 +85,10 @@ describe('sign-in and session', () => {
     })
 
     it('logs in with /api/auth/login and sets an HttpOnly SameSite=Lax JSESSIONID', async () => {
-        const response = await api('/api/auth/login', { method: 'POST', body: JSON.stringify({ username: 'midwife', password: 'Anc#2026dev' }) })
+        const response = await api('/api/auth/login', {
+            method: 'POST',
+            body: JSON.stringify({ username: 'midwife', password: 'Anc#2026dev' }),
+        })
         expect(await response.json()).toEqual({ loginStatus: 'SUCCESS', redirectUrl: '/' })
         const cookie = response.headers.get('set-cookie') ?? ''
         expect(cookie).toMatch(/^JSESSIONID=/)
@@ -82,7 +107,10 @@ describe('sign-in and session', () => {
         ['midwife', 'wrong', 401, { httpStatusCode: 401, message: 'Bad credentials' }],
         ['nobody', 'wrong', 401, { httpStatusCode: 401 }],
     ])('refuses %s with DHIS2 status', async (username, password, status, body) => {
-        const response = await api('/api/auth/login', { method: 'POST', body: JSON.stringify({ username, password }) })
+        const response = await api('/api/auth/login', {
+            method: 'POST',
+            body: JSON.stringify({ username, password }),
+        })
         expect(response.status).toBe(status)
         expect(await response.json()).toMatchObject(body)
         expect(response.headers.get('set-cookie')).toBeNull()
@@ -90,7 +118,13 @@ describe('sign-in and session', () => {
 
     it('rejects HTTP Basic with a wrong password or a disabled account', async () => {
         expect((await api('/api/me', { auth: 'Basic bWlkd2lmZTp3cm9uZw==' })).status).toBe(401)
-        expect((await api('/api/me', { auth: `Basic ${Buffer.from('disabled:Anc#2026dev').toString('base64')}` })).status).toBe(401)
+        expect(
+            (
+                await api('/api/me', {
+                    auth: `Basic ${Buffer.from('disabled:Anc#2026dev').toString('base64')}`,
+                })
+            ).status
+        ).toBe(401)
     })
 
     it('answers every start-up request of the app shell and header bar as JSON', async () => {
@@ -107,12 +141,22 @@ describe('sign-in and session', () => {
             '/api/apps/menu',
         ]) {
             const response = await api(path, { auth: MIDWIFE })
-            expect([path, response.status, response.headers.get('content-type')]).toEqual([path, 200, 'application/json'])
+            expect([path, response.status, response.headers.get('content-type')]).toEqual([
+                path,
+                200,
+                'application/json',
+            ])
         }
         expect((await api('/api/41/staticContent/logo_banner', { auth: MIDWIFE })).status).toBe(404)
         expect(await (await api('/api/ping')).text()).toBe('pong')
         const login = await (await api('/api/loginConfig')).json()
-        expect(login.oidcProviders).toEqual([expect.objectContaining({ id: 'esignet', loginText: 'Sign in with National ID', url: '/oauth2/authorization/esignet' })])
+        expect(login.oidcProviders).toEqual([
+            expect.objectContaining({
+                id: 'esignet',
+                loginText: 'Sign in with National ID',
+                url: '/oauth2/authorization/esignet',
+            }),
+        ])
     })
 
     it('says clearly when a staff app is not built', async () => {
@@ -125,7 +169,11 @@ describe('sign-in and session', () => {
 })
 
 describe('tracker', () => {
-    const person = (phn: string, serial: string, extra: { attribute: string; value: string }[] = []) => ({
+    const person = (
+        phn: string,
+        serial: string,
+        extra: { attribute: string; value: string }[] = []
+    ) => ({
         trackedEntities: [
             {
                 trackedEntityType: TRACKED_ENTITY_TYPE_PERSON,
@@ -147,14 +195,26 @@ describe('tracker', () => {
                             { attribute: ATTRIBUTES.verificationStatus, value: 'VERIFIED' },
                             ...extra,
                         ],
-                        events: [{ programStage: PROGRAM_STAGES.registration, orgUnit: ORG_UNITS.clinicA, occurredAt: '2026-01-10', status: 'COMPLETED', dataValues: [] }],
+                        events: [
+                            {
+                                programStage: PROGRAM_STAGES.registration,
+                                orgUnit: ORG_UNITS.clinicA,
+                                occurredAt: '2026-01-10',
+                                status: 'COMPLETED',
+                                dataValues: [],
+                            },
+                        ],
                     },
                 ],
             },
         ],
     })
     const importTracker = (payload: object, auth = MIDWIFE) =>
-        api('/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE', { method: 'POST', auth, body: JSON.stringify(payload) })
+        api('/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE', {
+            method: 'POST',
+            auth,
+            body: JSON.stringify(payload),
+        })
 
     it('imports a nested registration and finds it by PHN', async () => {
         const response = await importTracker(person('5000000017', '500000001'))
@@ -177,17 +237,31 @@ describe('tracker', () => {
         const report = await response.json()
         expect(report.status).toBe('ERROR')
         expect(report.validationReport.errorReports).toEqual([
-            expect.objectContaining({ errorCode: 'E1064', trackerType: 'TRACKED_ENTITY', message: expect.stringContaining('5000000017') }),
+            expect.objectContaining({
+                errorCode: 'E1064',
+                trackerType: 'TRACKED_ENTITY',
+                message: expect.stringContaining('5000000017'),
+            }),
         ])
-        const search = await api(`/api/tracker/trackedEntities?program=${PROGRAM_ANC}&orgUnitMode=ACCESSIBLE&filter=${ATTRIBUTES.phnSerial}:eq:500000999`, { auth: MIDWIFE })
+        const search = await api(
+            `/api/tracker/trackedEntities?program=${PROGRAM_ANC}&orgUnitMode=ACCESSIBLE&filter=${ATTRIBUTES.phnSerial}:eq:500000999`,
+            { auth: MIDWIFE }
+        )
         expect((await search.json()).trackedEntities).toHaveLength(0)
     })
 
     it('reports missing mandatory attributes (E1018), bad options (E1125) and capture scope (E1000)', async () => {
-        const payload = person('5000000025', '500000002', [{ attribute: ATTRIBUTES.sex, value: 'robot' }])
+        const payload = person('5000000025', '500000002', [
+            { attribute: ATTRIBUTES.sex, value: 'robot' },
+        ])
         const enrollment = payload.trackedEntities[0]?.enrollments[0]
-        if (enrollment) enrollment.attributes = enrollment.attributes.filter((a) => a.attribute !== ATTRIBUTES.fullName)
-        const codes = (await (await importTracker(payload)).json()).validationReport.errorReports.map((e: { errorCode: string }) => e.errorCode)
+        if (enrollment)
+            enrollment.attributes = enrollment.attributes.filter(
+                (a) => a.attribute !== ATTRIBUTES.fullName
+            )
+        const codes = (
+            await (await importTracker(payload)).json()
+        ).validationReport.errorReports.map((e: { errorCode: string }) => e.errorCode)
         expect(codes).toEqual(expect.arrayContaining(['E1018', 'E1125']))
 
         const outside = person('5000000033', '500000003')
@@ -201,7 +275,9 @@ describe('tracker', () => {
     it('never issues the same PHN serial twice, even to 200 parallel calls', async () => {
         const cookie = await sessionCookie(dhis2.url, 'midwife', 'Anc#2026dev')
         const calls = Array.from({ length: 200 }, () =>
-            api(`/api/trackedEntityAttributes/${ATTRIBUTES.phnSerial}/generate`, { headers: { cookie } }).then((r) => r.json())
+            api(`/api/trackedEntityAttributes/${ATTRIBUTES.phnSerial}/generate`, {
+                headers: { cookie },
+            }).then((r) => r.json())
         )
         const values = (await Promise.all(calls)).map((g: { value: string }) => g.value)
         expect(new Set(values).size).toBe(200)
@@ -211,12 +287,21 @@ describe('tracker', () => {
 
 describe('dataStore', () => {
     it('creates a key once and answers 409 when it exists, like DHIS2', async () => {
-        const post = () => api('/api/dataStore/test-ns/k1', { method: 'POST', auth: ADMIN, body: JSON.stringify({ a: 1 }) })
+        const post = () =>
+            api('/api/dataStore/test-ns/k1', {
+                method: 'POST',
+                auth: ADMIN,
+                body: JSON.stringify({ a: 1 }),
+            })
         expect((await post()).status).toBe(201)
         expect((await post()).status).toBe(409)
-        expect(await (await api('/api/dataStore/test-ns/k1', { auth: ADMIN })).json()).toEqual({ a: 1 })
+        expect(await (await api('/api/dataStore/test-ns/k1', { auth: ADMIN })).json()).toEqual({
+            a: 1,
+        })
         expect((await api('/api/dataStore/test-ns/missing', { auth: ADMIN })).status).toBe(404)
-        expect(await (await api('/api/dataStore/anc', { auth: ADMIN })).json()).toEqual(expect.arrayContaining(['claims-mapping']))
+        expect(await (await api('/api/dataStore/anc', { auth: ADMIN })).json()).toEqual(
+            expect.arrayContaining(['claims-mapping'])
+        )
     })
 })
 
@@ -279,7 +364,10 @@ describe('routes', () => {
     })
 
     it('breaks a `|` in the query like DHIS2 2.41.7+ (query re-decoding)', async () => {
-        const response = await api(`/api/routes/echo/run/Patient?identifier=${encodeURIComponent('http://x|123')}`, { auth: DOCTOR })
+        const response = await api(
+            `/api/routes/echo/run/Patient?identifier=${encodeURIComponent('http://x|123')}`,
+            { auth: DOCTOR }
+        )
         expect(response.status).toBe(500)
     })
 
@@ -293,7 +381,12 @@ describe('routes', () => {
         await api('/api/routes', {
             method: 'POST',
             auth: ADMIN,
-            body: JSON.stringify({ name: 'locked', code: 'locked', url: `${upstreamUrl}/**`, authorities: ['NOBODY_HAS_THIS'] }),
+            body: JSON.stringify({
+                name: 'locked',
+                code: 'locked',
+                url: `${upstreamUrl}/**`,
+                authorities: ['NOBODY_HAS_THIS'],
+            }),
         })
         const response = await api('/api/routes/locked/run/x', { auth: DOCTOR })
         expect(response.status).toBe(403)

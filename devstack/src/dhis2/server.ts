@@ -88,19 +88,30 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
             reply.header('access-control-allow-credentials', 'true')
             reply.header('vary', 'Origin')
             if (request.method === 'OPTIONS') {
-                reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
-                reply.header('access-control-allow-headers', 'X-Requested-With, Authorization, Content-Type, Accept')
+                reply.header(
+                    'access-control-allow-methods',
+                    'GET, POST, PUT, PATCH, DELETE, OPTIONS'
+                )
+                reply.header(
+                    'access-control-allow-headers',
+                    'X-Requested-With, Authorization, Content-Type, Accept'
+                )
                 return reply.code(204).send()
             }
         }
     })
 
     registerAuth(app, db)
-    registerSystem(app, db, cache, { applicationTitle: options.applicationTitle ?? 'ANC on DHIS2 (local)', baseUrl })
+    registerSystem(app, db, cache, {
+        applicationTitle: options.applicationTitle ?? 'ANC on DHIS2 (local)',
+        baseUrl,
+    })
     registerMetadata(app, db, cache)
     registerTracker(app, db, cache)
     registerDatastore(app, db)
-    registerRoutes(app, db, { queryRedecoding: options.routeQueryRedecoding ?? env.DHIS2_ROUTE_QUERY_REDECODING !== 'off' })
+    registerRoutes(app, db, {
+        queryRedecoding: options.routeQueryRedecoding ?? env.DHIS2_ROUTE_QUERY_REDECODING !== 'off',
+    })
     registerRelayProxy(app, () => relayUrl)
     registerApps(app, db, {
         installDir: path.join(dir, 'apps'),
@@ -112,12 +123,15 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
         : esignetOidcOptions(
               esignetUrl,
               baseUrl,
-              env.DHIS2_OIDC_PRIVATE_KEY_FILE ?? path.join(REPO_ROOT, 'devstack/keys/dhis2-client.private.dev.jwk.json'),
+              env.DHIS2_OIDC_PRIVATE_KEY_FILE ??
+                  path.join(REPO_ROOT, 'devstack/keys/dhis2-client.private.dev.jwk.json'),
               env.DHIS2_OIDC_ISSUER
           )
     registerOidc(app, db, oidcOptions)
 
-    app.setNotFoundHandler((request, reply) => sendMessage(reply, 404, `No endpoint for ${request.method} ${request.url.split('?')[0]}`))
+    app.setNotFoundHandler((request, reply) =>
+        sendMessage(reply, 404, `No endpoint for ${request.method} ${request.url.split('?')[0]}`)
+    )
     app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
         const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500
         if (status >= 500) request.log.error({ err: error }, 'request failed')

@@ -56,7 +56,14 @@ function meOf(user: User): Record<string, unknown> {
         userGroups: [],
         programs: [],
         dataSets: [],
-        access: { read: true, update: true, externalize: false, delete: false, write: true, manage: false },
+        access: {
+            read: true,
+            update: true,
+            externalize: false,
+            delete: false,
+            write: true,
+            manage: false,
+        },
         userCredentials: {
             username: user.username,
             userRoles: user.userRoles.map((id) => ({ id })),
@@ -65,7 +72,12 @@ function meOf(user: User): Record<string, unknown> {
     }
 }
 
-export function registerSystem(app: FastifyInstance, db: Db, cache: MetadataCache, options: SystemOptions): void {
+export function registerSystem(
+    app: FastifyInstance,
+    db: Db,
+    cache: MetadataCache,
+    options: SystemOptions
+): void {
     const settings = SYSTEM_SETTINGS(options.applicationTitle)
 
     app.get('/api/system/info', async (_request, reply) =>
@@ -87,8 +99,12 @@ export function registerSystem(app: FastifyInstance, db: Db, cache: MetadataCach
             isMetadataVersionEnabled: false,
         })
     )
-    app.get('/api/ping', async (_request, reply) => reply.header('content-type', 'text/plain').send('pong'))
-    app.get('/api/system/ping', async (_request, reply) => reply.header('content-type', 'text/plain').send('pong'))
+    app.get('/api/ping', async (_request, reply) =>
+        reply.header('content-type', 'text/plain').send('pong')
+    )
+    app.get('/api/system/ping', async (_request, reply) =>
+        reply.header('content-type', 'text/plain').send('pong')
+    )
 
     app.get('/api/loginConfig', async (_request, reply) =>
         sendJson(reply, {
@@ -136,9 +152,14 @@ export function registerSystem(app: FastifyInstance, db: Db, cache: MetadataCach
         return applyFields(meOf(request.user as User), fields, cache.resolve)
     }
     app.get('/api/me', async (request, reply) => sendJson(reply, await me(request)))
-    app.get('/api/me/authorization', async (request, reply) => sendJson(reply, request.user?.authorities ?? []))
+    app.get('/api/me/authorization', async (request, reply) =>
+        sendJson(reply, request.user?.authorities ?? [])
+    )
     app.get('/api/me/authorization/:authority', async (request, reply) =>
-        sendJson(reply, hasAuthority(request.user, (request.params as { authority: string }).authority))
+        sendJson(
+            reply,
+            hasAuthority(request.user, (request.params as { authority: string }).authority)
+        )
     )
     app.get('/api/me/dashboard', async (_request, reply) =>
         sendJson(reply, { unreadInterpretations: 0, unreadMessageConversations: 0 })
@@ -155,19 +176,30 @@ export function registerSystem(app: FastifyInstance, db: Db, cache: MetadataCach
     })
     // No custom logo: the header bar falls back to the DHIS2 logo on 404.
     app.get('/api/staticContent/:key', async (request, reply) =>
-        sendMessage(reply, 404, `No custom file found for key ${(request.params as { key: string }).key}`)
+        sendMessage(
+            reply,
+            404,
+            `No custom file found for key ${(request.params as { key: string }).key}`
+        )
     )
 
     // ---- TextPattern generation -------------------------------------------------------------
     app.get('/api/trackedEntityAttributes/:id/generate', async (request, reply) => {
         const { id } = request.params as { id: string }
         const attribute = cache.get('trackedEntityAttributes', id)
-        if (!attribute) return sendMessage(reply, 404, `TrackedEntityAttribute with id ${id} could not be found.`)
+        if (!attribute)
+            return sendMessage(
+                reply,
+                404,
+                `TrackedEntityAttribute with id ${id} could not be found.`
+            )
         const pattern = typeof attribute.pattern === 'string' ? attribute.pattern : ''
         if (attribute.generated !== true || pattern === '') {
             return sendMessage(reply, 409, `Attribute ${id} is not generated, or has no pattern.`)
         }
-        const expirationDays = Number(firstOf((request.query as Record<string, unknown>).expiration) ?? 3)
+        const expirationDays = Number(
+            firstOf((request.query as Record<string, unknown>).expiration) ?? 3
+        )
         const value = await generateValue(db, id, pattern, expirationDays)
         return sendJson(reply, {
             ownerObject: 'TRACKEDENTITYATTRIBUTE',
@@ -179,7 +211,10 @@ export function registerSystem(app: FastifyInstance, db: Db, cache: MetadataCach
         })
     })
     app.get('/api/trackedEntityAttributes/:id/requiredValues', async (request, reply) => {
-        const attribute = cache.get('trackedEntityAttributes', (request.params as { id: string }).id)
+        const attribute = cache.get(
+            'trackedEntityAttributes',
+            (request.params as { id: string }).id
+        )
         if (!attribute) return sendMessage(reply, 404, 'TrackedEntityAttribute could not be found.')
         return sendJson(reply, { REQUIRED: [], OPTIONAL: [] })
     })
@@ -212,10 +247,9 @@ export async function generateValue(
         else if (text) value += text[1]
         else throw new Error(`TextPattern segment not supported by the stand-in: ${segment}`)
     }
-    await db.query('insert into generated_values (attribute, value, expiry_date) values ($1, $2, $3)', [
-        attributeId,
-        value,
-        row.expiry,
-    ])
+    await db.query(
+        'insert into generated_values (attribute, value, expiry_date) values ($1, $2, $3)',
+        [attributeId, value, row.expiry]
+    )
     return { value, created: row.created.toISOString(), expiryDate: row.expiry.toISOString() }
 }

@@ -2,7 +2,16 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { hasAuthority, type User } from './auth'
 import type { Db } from './db'
 import type { MetadataCache, MetadataObject } from './metadata'
-import { applyFields, asList, firstOf, generateUid, parseFields, sendJson, sendMessage, UID_PATTERN } from './util'
+import {
+    applyFields,
+    asList,
+    firstOf,
+    generateUid,
+    parseFields,
+    sendJson,
+    sendMessage,
+    UID_PATTERN,
+} from './util'
 
 type TrackerType = 'TRACKED_ENTITY' | 'ENROLLMENT' | 'EVENT' | 'RELATIONSHIP'
 
@@ -70,7 +79,11 @@ const stamp = () => new Date().toISOString().replace('Z', '')
 export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCache): void {
     const captureScope = (user: User) => cache.descendants(user.organisationUnits)
     const searchScope = (user: User) =>
-        cache.descendants(user.teiSearchOrganisationUnits.length > 0 ? user.teiSearchOrganisationUnits : user.organisationUnits)
+        cache.descendants(
+            user.teiSearchOrganisationUnits.length > 0
+                ? user.teiSearchOrganisationUnits
+                : user.organisationUnits
+        )
     const isSuper = (user: User) => user.authorities.includes('ALL')
 
     app.post('/api/tracker', async (request, reply) => {
@@ -78,7 +91,11 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const query = request.query as Record<string, unknown>
         if (firstOf(query.async) !== 'false') {
             // The apps and the deploy command always import synchronously; say so instead of faking a job.
-            return sendMessage(reply, 400, 'The DHIS2 stand-in supports only async=false tracker imports.')
+            return sendMessage(
+                reply,
+                400,
+                'The DHIS2 stand-in supports only async=false tracker imports.'
+            )
         }
         const strategy = firstOf(query.importStrategy) ?? 'CREATE'
         const validateOnly = firstOf(query.importMode) === 'VALIDATE'
@@ -149,31 +166,66 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                     err(type, uid, 'E1006', `Attribute: \`${av.attribute}\`, does not exist.`)
                     continue
                 }
-                if (av.value !== null && av.value !== undefined) checkOption(type, uid, attribute, String(av.value), err)
+                if (av.value !== null && av.value !== undefined)
+                    checkOption(type, uid, attribute, String(av.value), err)
             }
         }
 
         for (const te of entities) {
             const uid = te.trackedEntity as string
-            if (!UID_PATTERN.test(uid)) err('TRACKED_ENTITY', uid, 'E1048', `Object: \`${uid}\`, uid: \`${uid}\`, has an invalid uid format.`)
+            if (!UID_PATTERN.test(uid))
+                err(
+                    'TRACKED_ENTITY',
+                    uid,
+                    'E1048',
+                    `Object: \`${uid}\`, uid: \`${uid}\`, has an invalid uid format.`
+                )
             const found = await exists('tracked_entities', uid)
             if (found) existingEntities.add(uid)
-            if (found && strategy === 'CREATE') err('TRACKED_ENTITY', uid, 'E1002', `TrackedEntity: \`${uid}\`, already exists.`)
-            if (!found && strategy === 'UPDATE') err('TRACKED_ENTITY', uid, 'E1063', `TrackedEntity: \`${uid}\`, does not exist.`)
-            const tet = te.trackedEntityType ? cache.get('trackedEntityTypes', te.trackedEntityType) : undefined
-            if (!tet) err('TRACKED_ENTITY', uid, 'E1005', `Could not find TrackedEntityType: \`${te.trackedEntityType}\`.`)
+            if (found && strategy === 'CREATE')
+                err('TRACKED_ENTITY', uid, 'E1002', `TrackedEntity: \`${uid}\`, already exists.`)
+            if (!found && strategy === 'UPDATE')
+                err('TRACKED_ENTITY', uid, 'E1063', `TrackedEntity: \`${uid}\`, does not exist.`)
+            const tet = te.trackedEntityType
+                ? cache.get('trackedEntityTypes', te.trackedEntityType)
+                : undefined
+            if (!tet)
+                err(
+                    'TRACKED_ENTITY',
+                    uid,
+                    'E1005',
+                    `Could not find TrackedEntityType: \`${te.trackedEntityType}\`.`
+                )
             if (!te.orgUnit || !cache.get('organisationUnits', te.orgUnit)) {
-                err('TRACKED_ENTITY', uid, 'E1049', `Could not find OrganisationUnit: \`${te.orgUnit}\`, linked to TrackedEntity.`)
+                err(
+                    'TRACKED_ENTITY',
+                    uid,
+                    'E1049',
+                    `Could not find OrganisationUnit: \`${te.orgUnit}\`, linked to TrackedEntity.`
+                )
             } else if (!inScope(te.orgUnit)) {
-                err('TRACKED_ENTITY', uid, 'E1000', `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${te.orgUnit}\`.`)
+                err(
+                    'TRACKED_ENTITY',
+                    uid,
+                    'E1000',
+                    `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${te.orgUnit}\`.`
+                )
             }
             checkValues('TRACKED_ENTITY', uid, te.attributes ?? [])
             const values = found ? await storedAttributes(uid) : new Map<string, string>()
             mergeValues(values, te.attributes ?? [])
             finalAttributes.set(uid, values)
-            for (const tea of (tet?.trackedEntityTypeAttributes as { trackedEntityAttribute: Ref; mandatory?: boolean }[]) ?? []) {
+            for (const tea of (tet?.trackedEntityTypeAttributes as {
+                trackedEntityAttribute: Ref
+                mandatory?: boolean
+            }[]) ?? []) {
                 if (tea.mandatory && !values.has(tea.trackedEntityAttribute.id)) {
-                    err('TRACKED_ENTITY', uid, 'E1090', `Attribute: \`${tea.trackedEntityAttribute.id}\`, is mandatory in tracked entity type \`${tet?.id}\` but not declared in tracked entity \`${uid}\`.`)
+                    err(
+                        'TRACKED_ENTITY',
+                        uid,
+                        'E1090',
+                        `Attribute: \`${tea.trackedEntityAttribute.id}\`, is mandatory in tracked entity type \`${tet?.id}\` but not declared in tracked entity \`${uid}\`.`
+                    )
                 }
             }
         }
@@ -182,35 +234,70 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             const uid = en.enrollment as string
             const found = await exists('enrollments', uid)
             if (found) existingEnrollments.add(uid)
-            if (found && strategy === 'CREATE') err('ENROLLMENT', uid, 'E1080', `Enrollment: \`${uid}\`, already exists.`)
+            if (found && strategy === 'CREATE')
+                err('ENROLLMENT', uid, 'E1080', `Enrollment: \`${uid}\`, already exists.`)
             const program = en.program ? cache.get('programs', en.program) : undefined
             if (!program) {
-                err('ENROLLMENT', uid, 'E1069', `Could not find Program: \`${en.program}\`, linked to Enrollment.`)
+                err(
+                    'ENROLLMENT',
+                    uid,
+                    'E1069',
+                    `Could not find Program: \`${en.program}\`, linked to Enrollment.`
+                )
                 continue
             }
             const te = en.trackedEntity ?? ''
             if (!finalAttributes.has(te)) {
                 if (!(await exists('tracked_entities', te))) {
-                    err('ENROLLMENT', uid, 'E1068', `Could not find TrackedEntity: \`${te}\`, linked to Enrollment.`)
+                    err(
+                        'ENROLLMENT',
+                        uid,
+                        'E1068',
+                        `Could not find TrackedEntity: \`${te}\`, linked to Enrollment.`
+                    )
                     continue
                 }
                 finalAttributes.set(te, await storedAttributes(te))
             }
             if (!en.orgUnit || !cache.get('organisationUnits', en.orgUnit)) {
-                err('ENROLLMENT', uid, 'E1070', `Could not find OrganisationUnit: \`${en.orgUnit}\`, linked to Enrollment.`)
+                err(
+                    'ENROLLMENT',
+                    uid,
+                    'E1070',
+                    `Could not find OrganisationUnit: \`${en.orgUnit}\`, linked to Enrollment.`
+                )
             } else {
-                if (!inScope(en.orgUnit)) err('ENROLLMENT', uid, 'E1000', `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${en.orgUnit}\`.`)
+                if (!inScope(en.orgUnit))
+                    err(
+                        'ENROLLMENT',
+                        uid,
+                        'E1000',
+                        `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${en.orgUnit}\`.`
+                    )
                 const assigned = (program.organisationUnits as Ref[] | undefined) ?? []
                 if (assigned.length > 0 && !assigned.some((ou) => ou.id === en.orgUnit)) {
-                    err('ENROLLMENT', uid, 'E1041', `OrganisationUnit: \`${en.orgUnit}\`, and Program: \`${program.id}\`, don't match.`)
+                    err(
+                        'ENROLLMENT',
+                        uid,
+                        'E1041',
+                        `OrganisationUnit: \`${en.orgUnit}\`, and Program: \`${program.id}\`, don't match.`
+                    )
                 }
             }
             checkValues('ENROLLMENT', uid, en.attributes ?? [])
             const values = finalAttributes.get(te) as Map<string, string>
             mergeValues(values, en.attributes ?? [])
-            for (const ptea of (program.programTrackedEntityAttributes as { trackedEntityAttribute: Ref; mandatory?: boolean }[]) ?? []) {
+            for (const ptea of (program.programTrackedEntityAttributes as {
+                trackedEntityAttribute: Ref
+                mandatory?: boolean
+            }[]) ?? []) {
                 if (ptea.mandatory && !values.has(ptea.trackedEntityAttribute.id)) {
-                    err('ENROLLMENT', uid, 'E1018', `Attribute: \`${ptea.trackedEntityAttribute.id}\`, is mandatory in program \`${program.id}\` but not declared in enrollment \`${uid}\`.`)
+                    err(
+                        'ENROLLMENT',
+                        uid,
+                        'E1018',
+                        `Attribute: \`${ptea.trackedEntityAttribute.id}\`, is mandatory in program \`${program.id}\` but not declared in enrollment \`${uid}\`.`
+                    )
                 }
             }
         }
@@ -229,7 +316,12 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                 )
                 const owner = rows[0]?.tracked_entity
                 if ((owner && owner !== te) || (clash && clash !== te)) {
-                    err('TRACKED_ENTITY', te, 'E1064', `Non-unique attribute value \`${value}\` for attribute \`${attributeId}\``)
+                    err(
+                        'TRACKED_ENTITY',
+                        te,
+                        'E1064',
+                        `Non-unique attribute value \`${value}\` for attribute \`${attributeId}\``
+                    )
                 }
                 seen.set(key, te)
             }
@@ -240,48 +332,98 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             const uid = ev.event as string
             const found = await exists('events', uid)
             if (found) existingEvents.add(uid)
-            if (found && strategy === 'CREATE') err('EVENT', uid, 'E1030', `Event: \`${uid}\`, already exists.`)
+            if (found && strategy === 'CREATE')
+                err('EVENT', uid, 'E1030', `Event: \`${uid}\`, already exists.`)
             const stage = ev.programStage ? cache.get('programStages', ev.programStage) : undefined
             if (!stage) {
-                err('EVENT', uid, 'E1013', `Could not find ProgramStage: \`${ev.programStage}\`, linked to Event.`)
+                err(
+                    'EVENT',
+                    uid,
+                    'E1013',
+                    `Could not find ProgramStage: \`${ev.programStage}\`, linked to Event.`
+                )
                 continue
             }
             ev.program ??= (stage.program as Ref).id
             if (!ev.orgUnit || !cache.get('organisationUnits', ev.orgUnit)) {
-                err('EVENT', uid, 'E1011', `Could not find OrganisationUnit: \`${ev.orgUnit}\`, linked to Event.`)
+                err(
+                    'EVENT',
+                    uid,
+                    'E1011',
+                    `Could not find OrganisationUnit: \`${ev.orgUnit}\`, linked to Event.`
+                )
             } else if (!inScope(ev.orgUnit)) {
-                err('EVENT', uid, 'E1000', `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${ev.orgUnit}\`.`)
+                err(
+                    'EVENT',
+                    uid,
+                    'E1000',
+                    `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${ev.orgUnit}\`.`
+                )
             }
             const enrollment = ev.enrollment ?? ''
-            if (!enrollments.some((en) => en.enrollment === enrollment) && !(await exists('enrollments', enrollment))) {
-                err('EVENT', uid, 'E1033', `Event: \`${uid}\`, Enrollment value is NULL or does not exist.`)
+            if (
+                !enrollments.some((en) => en.enrollment === enrollment) &&
+                !(await exists('enrollments', enrollment))
+            ) {
+                err(
+                    'EVENT',
+                    uid,
+                    'E1033',
+                    `Event: \`${uid}\`, Enrollment value is NULL or does not exist.`
+                )
                 continue
             }
             if (stage.repeatable !== true && !found) {
                 const key = `${enrollment}/${stage.id}`
                 const stored = (
-                    await db.query('select 1 from events where enrollment = $1 and program_stage = $2 and uid <> $3', [enrollment, stage.id, uid])
+                    await db.query(
+                        'select 1 from events where enrollment = $1 and program_stage = $2 and uid <> $3',
+                        [enrollment, stage.id, uid]
+                    )
                 ).rows.length
                 const count = (stageEventCount.get(key) ?? stored) + 1
                 stageEventCount.set(key, count)
-                if (count > 1) err('EVENT', uid, 'E1039', `ProgramStage: \`${stage.id}\`, is not repeatable and an event already exists.`)
+                if (count > 1)
+                    err(
+                        'EVENT',
+                        uid,
+                        'E1039',
+                        `ProgramStage: \`${stage.id}\`, is not repeatable and an event already exists.`
+                    )
             }
             for (const dv of ev.dataValues ?? []) {
                 const de = cache.get('dataElements', dv.dataElement)
-                if (!de) err('EVENT', uid, 'E1304', `DataElement: \`${dv.dataElement}\`, does not exist.`)
-                else if (dv.value !== null && dv.value !== undefined) checkOption('EVENT', uid, de, String(dv.value), err)
+                if (!de)
+                    err(
+                        'EVENT',
+                        uid,
+                        'E1304',
+                        `DataElement: \`${dv.dataElement}\`, does not exist.`
+                    )
+                else if (dv.value !== null && dv.value !== undefined)
+                    checkOption('EVENT', uid, de, String(dv.value), err)
             }
         }
 
         const statsFor = (list: { [k: string]: unknown }[], key: string, existing: Set<string>) => {
             const created = list.filter((o) => !existing.has(o[key] as string)).length
-            return { created, updated: list.length - created, deleted: 0, ignored: 0, total: list.length }
+            return {
+                created,
+                updated: list.length - created,
+                deleted: 0,
+                ignored: 0,
+                total: list.length,
+            }
         }
         const respond = (status: 'OK' | 'ERROR', reportErrors: ErrorReport[]) => {
             const ok = status === 'OK' && !validateOnly
             const typeStats = {
-                TRACKED_ENTITY: ok ? statsFor(entities, 'trackedEntity', existingEntities) : ignoredStats(entities.length),
-                ENROLLMENT: ok ? statsFor(enrollments, 'enrollment', existingEnrollments) : ignoredStats(enrollments.length),
+                TRACKED_ENTITY: ok
+                    ? statsFor(entities, 'trackedEntity', existingEntities)
+                    : ignoredStats(entities.length),
+                ENROLLMENT: ok
+                    ? statsFor(enrollments, 'enrollment', existingEnrollments)
+                    : ignoredStats(enrollments.length),
                 EVENT: ok ? statsFor(events, 'event', existingEvents) : ignoredStats(events.length),
                 RELATIONSHIP: ignoredStats(0),
             }
@@ -295,12 +437,18 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                 }),
                 ignoredStats(0)
             )
-            const objectReports = (type: TrackerType, list: { [k: string]: unknown }[], key: string) =>
+            const objectReports = (
+                type: TrackerType,
+                list: { [k: string]: unknown }[],
+                key: string
+            ) =>
                 list.map((o, index) => ({
                     trackerType: type,
                     uid: o[key],
                     index,
-                    errorReports: reportErrors.filter((e) => e.trackerType === type && e.uid === o[key]),
+                    errorReports: reportErrors.filter(
+                        (e) => e.trackerType === type && e.uid === o[key]
+                    ),
                 }))
             return sendJson(
                 reply,
@@ -312,10 +460,34 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                         ? {
                               status: 'OK',
                               typeReportMap: {
-                                  TRACKED_ENTITY: { trackerType: 'TRACKED_ENTITY', stats: typeStats.TRACKED_ENTITY, objectReports: objectReports('TRACKED_ENTITY', entities, 'trackedEntity') },
-                                  ENROLLMENT: { trackerType: 'ENROLLMENT', stats: typeStats.ENROLLMENT, objectReports: objectReports('ENROLLMENT', enrollments, 'enrollment') },
-                                  EVENT: { trackerType: 'EVENT', stats: typeStats.EVENT, objectReports: objectReports('EVENT', events, 'event') },
-                                  RELATIONSHIP: { trackerType: 'RELATIONSHIP', stats: typeStats.RELATIONSHIP, objectReports: [] },
+                                  TRACKED_ENTITY: {
+                                      trackerType: 'TRACKED_ENTITY',
+                                      stats: typeStats.TRACKED_ENTITY,
+                                      objectReports: objectReports(
+                                          'TRACKED_ENTITY',
+                                          entities,
+                                          'trackedEntity'
+                                      ),
+                                  },
+                                  ENROLLMENT: {
+                                      trackerType: 'ENROLLMENT',
+                                      stats: typeStats.ENROLLMENT,
+                                      objectReports: objectReports(
+                                          'ENROLLMENT',
+                                          enrollments,
+                                          'enrollment'
+                                      ),
+                                  },
+                                  EVENT: {
+                                      trackerType: 'EVENT',
+                                      stats: typeStats.EVENT,
+                                      objectReports: objectReports('EVENT', events, 'event'),
+                                  },
+                                  RELATIONSHIP: {
+                                      trackerType: 'RELATIONSHIP',
+                                      stats: typeStats.RELATIONSHIP,
+                                      objectReports: [],
+                                  },
                               },
                               stats,
                           }
@@ -336,7 +508,12 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                 for (const te of entities) {
                     const uid = te.trackedEntity as string
                     const { enrollments: _nested, attributes: _attrs, ...plain } = te
-                    const data = { ...plain, trackedEntity: uid, updatedAt: now, createdAt: existingEntities.has(uid) ? undefined : now }
+                    const data = {
+                        ...plain,
+                        trackedEntity: uid,
+                        updatedAt: now,
+                        createdAt: existingEntities.has(uid) ? undefined : now,
+                    }
                     await tx.query(
                         `insert into tracked_entities (uid, tracked_entity_type, org_unit, data) values ($1, $2, $3, $4)
                          on conflict (uid) do update set tracked_entity_type = excluded.tracked_entity_type,
@@ -347,42 +524,87 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                 }
                 for (const [te, values] of finalAttributes) {
                     await tx.query('delete from attribute_values where tracked_entity = $1', [te])
-                    await tx.query('delete from unique_attribute_values where tracked_entity = $1', [te])
+                    await tx.query(
+                        'delete from unique_attribute_values where tracked_entity = $1',
+                        [te]
+                    )
                     for (const [attribute, value] of values) {
-                        await tx.query('insert into attribute_values (tracked_entity, attribute, value) values ($1, $2, $3)', [te, attribute, value])
+                        await tx.query(
+                            'insert into attribute_values (tracked_entity, attribute, value) values ($1, $2, $3)',
+                            [te, attribute, value]
+                        )
                         if (cache.get('trackedEntityAttributes', attribute)?.unique === true) {
                             // The primary key rejects a duplicate that slipped past validation (a race).
-                            await tx.query('insert into unique_attribute_values (attribute, value, tracked_entity) values ($1, $2, $3)', [attribute, value, te])
+                            await tx.query(
+                                'insert into unique_attribute_values (attribute, value, tracked_entity) values ($1, $2, $3)',
+                                [attribute, value, te]
+                            )
                         }
                     }
                 }
                 for (const en of enrollments) {
                     const { events: _nested, attributes: _attrs, ...plain } = en
-                    const data = { status: 'ACTIVE', ...plain, updatedAt: now, createdAt: existingEnrollments.has(en.enrollment as string) ? undefined : now }
+                    const data = {
+                        status: 'ACTIVE',
+                        ...plain,
+                        updatedAt: now,
+                        createdAt: existingEnrollments.has(en.enrollment as string)
+                            ? undefined
+                            : now,
+                    }
                     await tx.query(
                         `insert into enrollments (uid, tracked_entity, program, org_unit, data) values ($1, $2, $3, $4, $5)
                          on conflict (uid) do update set org_unit = excluded.org_unit, data = enrollments.data || excluded.data - 'createdAt'`,
-                        [en.enrollment, en.trackedEntity, en.program, en.orgUnit, JSON.stringify(data)]
+                        [
+                            en.enrollment,
+                            en.trackedEntity,
+                            en.program,
+                            en.orgUnit,
+                            JSON.stringify(data),
+                        ]
                     )
                 }
                 for (const ev of events) {
                     const te =
                         ev.trackedEntity ??
                         enrollments.find((en) => en.enrollment === ev.enrollment)?.trackedEntity ??
-                        (await tx.query<{ tracked_entity: string }>('select tracked_entity from enrollments where uid = $1', [ev.enrollment])).rows[0]
-                            ?.tracked_entity
-                    const data = { status: 'ACTIVE', ...ev, trackedEntity: te, updatedAt: now, createdAt: existingEvents.has(ev.event as string) ? undefined : now }
+                        (
+                            await tx.query<{ tracked_entity: string }>(
+                                'select tracked_entity from enrollments where uid = $1',
+                                [ev.enrollment]
+                            )
+                        ).rows[0]?.tracked_entity
+                    const data = {
+                        status: 'ACTIVE',
+                        ...ev,
+                        trackedEntity: te,
+                        updatedAt: now,
+                        createdAt: existingEvents.has(ev.event as string) ? undefined : now,
+                    }
                     await tx.query(
                         `insert into events (uid, enrollment, tracked_entity, program, program_stage, org_unit, data) values ($1, $2, $3, $4, $5, $6, $7)
                          on conflict (uid) do update set org_unit = excluded.org_unit, data = events.data || excluded.data - 'createdAt'`,
-                        [ev.event, ev.enrollment, te, ev.program, ev.programStage, ev.orgUnit, JSON.stringify(data)]
+                        [
+                            ev.event,
+                            ev.enrollment,
+                            te,
+                            ev.program,
+                            ev.programStage,
+                            ev.orgUnit,
+                            JSON.stringify(data),
+                        ]
                     )
                 }
             })
         } catch (error) {
             if ((error as { code?: string }).code === '23505') {
                 return respond('ERROR', [
-                    { message: 'Non-unique attribute value (rejected by the database)', errorCode: 'E1064', trackerType: 'TRACKED_ENTITY', uid: entities[0]?.trackedEntity ?? '' },
+                    {
+                        message: 'Non-unique attribute value (rejected by the database)',
+                        errorCode: 'E1064',
+                        trackerType: 'TRACKED_ENTITY',
+                        uid: entities[0]?.trackedEntity ?? '',
+                    },
                 ])
             }
             throw error
@@ -393,7 +615,10 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
     // ---- reads --------------------------------------------------------------------------------
 
     const loadEntity = async (uid: string): Promise<Record<string, unknown> | undefined> => {
-        const { rows } = await db.query<{ data: Record<string, unknown> }>('select data from tracked_entities where uid = $1', [uid])
+        const { rows } = await db.query<{ data: Record<string, unknown> }>(
+            'select data from tracked_entities where uid = $1',
+            [uid]
+        )
         const row = rows[0]
         if (!row) return undefined
         const values = await db.query<{ attribute: string; value: string }>(
@@ -401,21 +626,37 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             [uid]
         )
         const attributes = values.rows.map((v) => attributeOut(cache, v.attribute, v.value))
-        const enrollmentRows = await db.query<{ uid: string }>('select uid from enrollments where tracked_entity = $1', [uid])
-        const enrollmentList = []
-        for (const en of enrollmentRows.rows) enrollmentList.push(await loadEnrollment(en.uid, attributes))
-        return { ...row.data, attributes, enrollments: enrollmentList, relationships: [], programOwners: [] }
-    }
-    const loadEnrollment = async (uid: string, teAttributes?: Record<string, unknown>[]): Promise<Record<string, unknown>> => {
-        const { rows } = await db.query<{ data: Record<string, unknown>; tracked_entity: string; program: string }>(
-            'select data, tracked_entity, program from enrollments where uid = $1',
+        const enrollmentRows = await db.query<{ uid: string }>(
+            'select uid from enrollments where tracked_entity = $1',
             [uid]
         )
+        const enrollmentList = []
+        for (const en of enrollmentRows.rows)
+            enrollmentList.push(await loadEnrollment(en.uid, attributes))
+        return {
+            ...row.data,
+            attributes,
+            enrollments: enrollmentList,
+            relationships: [],
+            programOwners: [],
+        }
+    }
+    const loadEnrollment = async (
+        uid: string,
+        teAttributes?: Record<string, unknown>[]
+    ): Promise<Record<string, unknown>> => {
+        const { rows } = await db.query<{
+            data: Record<string, unknown>
+            tracked_entity: string
+            program: string
+        }>('select data, tracked_entity, program from enrollments where uid = $1', [uid])
         const row = rows[0]
         if (!row) return {}
         const program = cache.get('programs', row.program)
         const programAttributes = new Set(
-            ((program?.programTrackedEntityAttributes as { trackedEntityAttribute: Ref }[]) ?? []).map((p) => p.trackedEntityAttribute.id)
+            (
+                (program?.programTrackedEntityAttributes as { trackedEntityAttribute: Ref }[]) ?? []
+            ).map((p) => p.trackedEntityAttribute.id)
         )
         let attrs = teAttributes
         if (!attrs) {
@@ -441,7 +682,8 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
     const canRead = (user: User, orgUnit: string, programId?: string) => {
         if (isSuper(user)) return true
         const program = programId ? cache.get('programs', programId) : undefined
-        const protectedAccess = program && ['PROTECTED', 'CLOSED'].includes(String(program.accessLevel))
+        const protectedAccess =
+            program && ['PROTECTED', 'CLOSED'].includes(String(program.accessLevel))
         return (protectedAccess ? captureScope(user) : searchScope(user)).has(orgUnit)
     }
     const notFound = (reply: FastifyReply, type: string, uid: string) =>
@@ -451,8 +693,11 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const { uid } = request.params as { uid: string }
         const query = request.query as Record<string, unknown>
         const te = await loadEntity(uid)
-        if (!te || !canRead(request.user as User, te.orgUnit as string, firstOf(query.program))) return notFound(reply, 'TrackedEntity', uid)
-        const fields = parseFields(firstOf(query.fields) ?? '*,!relationships,!enrollments,!events,!programOwners')
+        if (!te || !canRead(request.user as User, te.orgUnit as string, firstOf(query.program)))
+            return notFound(reply, 'TrackedEntity', uid)
+        const fields = parseFields(
+            firstOf(query.fields) ?? '*,!relationships,!enrollments,!events,!programOwners'
+        )
         return sendJson(reply, applyFields(te, fields))
     })
 
@@ -461,18 +706,38 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const query = request.query as Record<string, unknown>
         const program = firstOf(query.program)
         const tet = firstOf(query.trackedEntityType)
-        const uids = asList(query.trackedEntities).flatMap((s) => s.split(/[,;]/)).filter(Boolean)
+        const uids = asList(query.trackedEntities)
+            .flatMap((s) => s.split(/[,;]/))
+            .filter(Boolean)
         if (!program && !tet && uids.length === 0) {
-            return sendMessage(reply, 400, 'Either `program`, `trackedEntityType` or `trackedEntities` should be specified')
+            return sendMessage(
+                reply,
+                400,
+                'Either `program`, `trackedEntityType` or `trackedEntities` should be specified'
+            )
         }
-        if (program && !cache.get('programs', program)) return sendMessage(reply, 400, `Program is specified but does not exist: ${program}`)
-        const orgUnits = asList(query.orgUnits).flatMap((s) => s.split(/[,;]/)).filter(Boolean)
+        if (program && !cache.get('programs', program))
+            return sendMessage(reply, 400, `Program is specified but does not exist: ${program}`)
+        const orgUnits = asList(query.orgUnits)
+            .flatMap((s) => s.split(/[,;]/))
+            .filter(Boolean)
         const mode = firstOf(query.orgUnitMode) ?? (orgUnits.length > 0 ? 'SELECTED' : 'ACCESSIBLE')
-        if (mode === 'ALL' && !hasAuthority(user, 'F_TRACKED_ENTITY_INSTANCE_SEARCH_IN_ALL_ORGUNITS')) {
-            return sendMessage(reply, 403, 'Current user is not authorized to query across all organisation units')
+        if (
+            mode === 'ALL' &&
+            !hasAuthority(user, 'F_TRACKED_ENTITY_INSTANCE_SEARCH_IN_ALL_ORGUNITS')
+        ) {
+            return sendMessage(
+                reply,
+                403,
+                'Current user is not authorized to query across all organisation units'
+            )
         }
         if (['SELECTED', 'DESCENDANTS', 'CHILDREN'].includes(mode) && orgUnits.length === 0) {
-            return sendMessage(reply, 400, `At least one org unit is required for orgUnitMode: ${mode}. Please add an orgUnits parameter or use a different orgUnitMode.`)
+            return sendMessage(
+                reply,
+                400,
+                `At least one org unit is required for orgUnitMode: ${mode}. Please add an orgUnits parameter or use a different orgUnitMode.`
+            )
         }
 
         const where: string[] = []
@@ -482,20 +747,30 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             return `$${params.length}`
         }
         if (tet) where.push(`te.tracked_entity_type = ${param(tet)}`)
-        if (program) where.push(`exists (select 1 from enrollments en where en.tracked_entity = te.uid and en.program = ${param(program)})`)
+        if (program)
+            where.push(
+                `exists (select 1 from enrollments en where en.tracked_entity = te.uid and en.program = ${param(program)})`
+            )
         if (uids.length > 0) where.push(`te.uid = any(${param(uids)})`)
         for (const filter of asList(query.filter).flatMap(splitFilters)) {
             const [attribute, ...parts] = filter
             if (!attribute) continue
-            for (let i = 0; i < parts.length; ) {
+            for (let i = 0; i < parts.length;) {
                 const op = (parts[i] ?? '').toLowerCase()
                 const takesValue = op !== 'null' && op !== '!null'
                 const value = parts[i + 1] ?? ''
                 i += takesValue ? 2 : 1
                 const sql = filterSql(op, value, param)
-                if (!sql) return sendMessage(reply, 400, `Query item or filter is invalid: ${filter.join(':')}`)
+                if (!sql)
+                    return sendMessage(
+                        reply,
+                        400,
+                        `Query item or filter is invalid: ${filter.join(':')}`
+                    )
                 const prefix = `select 1 from attribute_values av where av.tracked_entity = te.uid and av.attribute = ${param(attribute)}`
-                where.push(op === 'null' ? `not exists (${prefix})` : `exists (${prefix} and ${sql})`)
+                where.push(
+                    op === 'null' ? `not exists (${prefix})` : `exists (${prefix} and ${sql})`
+                )
             }
         }
 
@@ -505,12 +780,21 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         if (mode === 'SELECTED') allowed = selected
         else if (mode === 'DESCENDANTS') allowed = cache.descendants(orgUnits)
         else if (mode === 'CHILDREN') {
-            allowed = new Set([...orgUnits, ...cache.list('organisationUnits').filter((ou) => orgUnits.includes((ou.parent as Ref | undefined)?.id ?? '')).map((ou) => ou.id)])
+            allowed = new Set([
+                ...orgUnits,
+                ...cache
+                    .list('organisationUnits')
+                    .filter((ou) => orgUnits.includes((ou.parent as Ref | undefined)?.id ?? ''))
+                    .map((ou) => ou.id),
+            ])
         } else if (mode === 'CAPTURE') allowed = captureScope(user)
         else if (mode === 'ACCESSIBLE') allowed = searchScope(user)
         if (!isSuper(user)) {
             const programObject = program ? cache.get('programs', program) : undefined
-            const userScope = programObject && ['PROTECTED', 'CLOSED'].includes(String(programObject.accessLevel)) ? captureScope(user) : searchScope(user)
+            const userScope =
+                programObject && ['PROTECTED', 'CLOSED'].includes(String(programObject.accessLevel))
+                    ? captureScope(user)
+                    : searchScope(user)
             allowed = new Set([...(allowed ?? userScope)].filter((ou) => userScope.has(ou)))
         }
         if (allowed) where.push(`te.org_unit = any(${param([...allowed])})`)
@@ -520,15 +804,23 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const page = Math.max(1, Number(firstOf(query.page) ?? 1))
         const pageSize = Math.max(1, Math.min(1000, Number(firstOf(query.pageSize) ?? 50)))
         const limit = paging ? `limit ${pageSize} offset ${(page - 1) * pageSize}` : ''
-        const { rows } = await db.query<{ uid: string }>(`select te.uid from tracked_entities te ${whereSql} order by te.data->>'createdAt', te.uid ${limit}`, params)
-        const fields = parseFields(firstOf(query.fields) ?? '*,!relationships,!enrollments,!events,!programOwners')
+        const { rows } = await db.query<{ uid: string }>(
+            `select te.uid from tracked_entities te ${whereSql} order by te.data->>'createdAt', te.uid ${limit}`,
+            params
+        )
+        const fields = parseFields(
+            firstOf(query.fields) ?? '*,!relationships,!enrollments,!events,!programOwners'
+        )
         const list = []
         for (const row of rows) list.push(applyFields(await loadEntity(row.uid), fields))
         const body: Record<string, unknown> = {}
         if (paging) {
             const pager: Record<string, unknown> = { page, pageSize }
             if (firstOf(query.totalPages) === 'true') {
-                const count = await db.query<{ n: number }>(`select count(*)::int as n from tracked_entities te ${whereSql}`, params)
+                const count = await db.query<{ n: number }>(
+                    `select count(*)::int as n from tracked_entities te ${whereSql}`,
+                    params
+                )
                 const total = count.rows[0]?.n ?? 0
                 pager.total = total
                 pager.pageCount = Math.ceil(total / pageSize)
@@ -543,8 +835,15 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
     app.get('/api/tracker/enrollments/:uid', async (request, reply) => {
         const { uid } = request.params as { uid: string }
         const en = await loadEnrollment(uid)
-        if (!en.enrollment || !canRead(request.user as User, en.orgUnit as string, en.program as string)) return notFound(reply, 'Enrollment', uid)
-        const fields = parseFields(firstOf((request.query as Record<string, unknown>).fields) ?? '*,!relationships,!events,!attributes')
+        if (
+            !en.enrollment ||
+            !canRead(request.user as User, en.orgUnit as string, en.program as string)
+        )
+            return notFound(reply, 'Enrollment', uid)
+        const fields = parseFields(
+            firstOf((request.query as Record<string, unknown>).fields) ??
+                '*,!relationships,!events,!attributes'
+        )
         return sendJson(reply, applyFields(en, fields))
     })
     app.get('/api/tracker/enrollments', async (request, reply) => {
@@ -552,35 +851,55 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const user = request.user as User
         const conditions: string[] = []
         const params: unknown[] = []
-        for (const [key, column] of [['trackedEntity', 'tracked_entity'], ['program', 'program']] as const) {
+        for (const [key, column] of [
+            ['trackedEntity', 'tracked_entity'],
+            ['program', 'program'],
+        ] as const) {
             const value = firstOf(query[key])
             if (value) {
                 params.push(value)
                 conditions.push(`${column} = $${params.length}`)
             }
         }
-        const { rows } = await db.query<{ uid: string }>(`select uid from enrollments ${conditions.length ? `where ${conditions.join(' and ')}` : ''} order by uid`, params)
+        const { rows } = await db.query<{ uid: string }>(
+            `select uid from enrollments ${conditions.length ? `where ${conditions.join(' and ')}` : ''} order by uid`,
+            params
+        )
         const fields = parseFields(firstOf(query.fields) ?? '*,!relationships,!events,!attributes')
         const list = []
         for (const row of rows) {
             const en = await loadEnrollment(row.uid)
-            if (canRead(user, en.orgUnit as string, en.program as string)) list.push(applyFields(en, fields))
+            if (canRead(user, en.orgUnit as string, en.program as string))
+                list.push(applyFields(en, fields))
         }
         return sendJson(reply, { pager: { page: 1, pageSize: list.length }, enrollments: list })
     })
     app.get('/api/tracker/events/:uid', async (request, reply) => {
         const { uid } = request.params as { uid: string }
-        const { rows } = await db.query<{ data: Record<string, unknown> }>('select data from events where uid = $1', [uid])
+        const { rows } = await db.query<{ data: Record<string, unknown> }>(
+            'select data from events where uid = $1',
+            [uid]
+        )
         const ev = rows[0]?.data
-        if (!ev || !canRead(request.user as User, ev.orgUnit as string, ev.program as string)) return notFound(reply, 'Event', uid)
-        return sendJson(reply, applyFields(ev, parseFields(firstOf((request.query as Record<string, unknown>).fields))))
+        if (!ev || !canRead(request.user as User, ev.orgUnit as string, ev.program as string))
+            return notFound(reply, 'Event', uid)
+        return sendJson(
+            reply,
+            applyFields(ev, parseFields(firstOf((request.query as Record<string, unknown>).fields)))
+        )
     })
     app.get('/api/tracker/events', async (request, reply) => {
         const query = request.query as Record<string, unknown>
         const user = request.user as User
         const conditions: string[] = []
         const params: unknown[] = []
-        for (const [key, column] of [['trackedEntity', 'tracked_entity'], ['program', 'program'], ['programStage', 'program_stage'], ['enrollments', 'enrollment'], ['orgUnit', 'org_unit']] as const) {
+        for (const [key, column] of [
+            ['trackedEntity', 'tracked_entity'],
+            ['program', 'program'],
+            ['programStage', 'program_stage'],
+            ['enrollments', 'enrollment'],
+            ['orgUnit', 'org_unit'],
+        ] as const) {
             const value = firstOf(query[key])
             if (value) {
                 params.push(value)
@@ -592,8 +911,13 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             params
         )
         const fields = parseFields(firstOf(query.fields))
-        const list = rows.map((r) => r.data).filter((ev) => canRead(user, ev.orgUnit as string, ev.program as string))
-        return sendJson(reply, { pager: { page: 1, pageSize: list.length }, events: list.map((ev) => applyFields(ev, fields)) })
+        const list = rows
+            .map((r) => r.data)
+            .filter((ev) => canRead(user, ev.orgUnit as string, ev.program as string))
+        return sendJson(reply, {
+            pager: { page: 1, pageSize: list.length },
+            events: list.map((ev) => applyFields(ev, fields)),
+        })
     })
 }
 
@@ -604,14 +928,25 @@ function ignoredStats(ignored: number) {
 function mergeValues(values: Map<string, string>, incoming: AttributeValue[]): void {
     for (const av of incoming) {
         // `value: null` deletes the value, as in DHIS2.
-        if (av.value === null || av.value === undefined || av.value === '') values.delete(av.attribute)
+        if (av.value === null || av.value === undefined || av.value === '')
+            values.delete(av.attribute)
         else values.set(av.attribute, String(av.value))
     }
 }
 
-function attributeOut(cache: MetadataCache, attribute: string, value: string): Record<string, unknown> {
+function attributeOut(
+    cache: MetadataCache,
+    attribute: string,
+    value: string
+): Record<string, unknown> {
     const meta = cache.get('trackedEntityAttributes', attribute)
-    return { attribute, code: meta?.code, displayName: meta?.name, valueType: meta?.valueType, value }
+    return {
+        attribute,
+        code: meta?.code,
+        displayName: meta?.name,
+        valueType: meta?.valueType,
+        value,
+    }
 }
 
 function checkOption(
@@ -627,7 +962,12 @@ function checkOption(
         .filter((o) => (o.optionSet as Ref | undefined)?.id === optionSetId)
         .map((o) => o.code)
     if (!codes.includes(value)) {
-        err(type, uid, 'E1125', `Value \`${value}\` is not a valid option code in option set \`${optionSetId}\``)
+        err(
+            type,
+            uid,
+            'E1125',
+            `Value \`${value}\` is not a valid option code in option set \`${optionSetId}\``
+        )
     }
 }
 

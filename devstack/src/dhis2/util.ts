@@ -53,7 +53,10 @@ export function sendMessage(
 /** app-runtime parses JSON only when Content-Type is exactly application/json. */
 export function sendJson(reply: FastifyReply, body: unknown, code = 200): FastifyReply {
     // A Buffer, so Fastify adds no charset: the type must be exactly application/json.
-    return reply.code(code).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(body)))
+    return reply
+        .code(code)
+        .header('content-type', 'application/json')
+        .send(Buffer.from(JSON.stringify(body)))
 }
 
 // ---- the `fields` parameter (DHIS2 field filtering) ---------------------------------------
@@ -98,7 +101,11 @@ export type Resolver = (id: string) => Record<string, unknown> | undefined
  * Applies a field tree to a value. `*`/`:all` keep every field; `!x` drops one; nested trees on
  * a reference `{id}` resolve the referenced object first (DHIS2 expands references that way).
  */
-export function applyFields(value: unknown, tree: FieldTree | null | undefined, resolve?: Resolver): unknown {
+export function applyFields(
+    value: unknown,
+    tree: FieldTree | null | undefined,
+    resolve?: Resolver
+): unknown {
     if (tree === undefined || tree === null) return value
     if (Array.isArray(value)) return value.map((v) => applyFields(v, tree, resolve))
     if (value === null || typeof value !== 'object') return value

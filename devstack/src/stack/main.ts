@@ -61,7 +61,10 @@ function services(env: NodeJS.ProcessEnv): Service[] {
             env: {
                 ESIGNET_ISSUER: esignet,
                 ESIGNET_CLIENT_ID: 'anc-relay',
-                ESIGNET_CLIENT_PRIVATE_KEY_FILE: path.join(REPO_ROOT, 'devstack/keys/relay-client.private.dev.jwk.json'),
+                ESIGNET_CLIENT_PRIVATE_KEY_FILE: path.join(
+                    REPO_ROOT,
+                    'devstack/keys/relay-client.private.dev.jwk.json'
+                ),
                 FHIR_BASE_URL: `${fhir}/fhir`,
                 FHIR_USERNAME: DEV_SECRETS.fhirUsername,
                 FHIR_PASSWORD: DEV_SECRETS.fhirPassword,
@@ -185,7 +188,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
         child.stderr?.on('data', collect)
         child.on('exit', (code, signal) => {
             if (stopping) return
-            console.error(`\n${service.label} stopped (${signal ?? code}). Last output:\n${entry.output.join('\n')}`)
+            console.error(
+                `\n${service.label} stopped (${signal ?? code}). Last output:\n${entry.output.join('\n')}`
+            )
             void stopAll(1)
         })
         running.push(entry)
@@ -200,7 +205,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     if (failed >= 0) {
         const entry = running[failed] as Running
         const reason = (results[failed] as PromiseRejectedResult).reason as Error
-        console.error(`${entry.service.label} failed to start: ${reason.message}\n${entry.output.join('\n')}`)
+        console.error(
+            `${entry.service.label} failed to start: ${reason.message}\n${entry.output.join('\n')}`
+        )
         await stopAll(1)
         return
     }

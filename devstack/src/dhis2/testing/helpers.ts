@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
-export const PASSWORDS = { admin: 'district', midwife: 'Anc#2026dev', doctor: 'Anc#2026dev' } as const
+export const PASSWORDS = {
+    admin: 'district',
+    midwife: 'Anc#2026dev',
+    doctor: 'Anc#2026dev',
+} as const
 
 export function basic(username: string, password: string): string {
     return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
@@ -30,7 +34,10 @@ export interface SpawnedDhis2 {
  * host it in-process: PGlite loads Node built-ins with dynamic import(), which Jest's VM refuses
  * without --experimental-vm-modules.
  */
-export function spawnDhis2(dataRoot: string, env: Record<string, string> = {}): Promise<SpawnedDhis2> {
+export function spawnDhis2(
+    dataRoot: string,
+    env: Record<string, string> = {}
+): Promise<SpawnedDhis2> {
     const child = spawn(process.execPath, [require.resolve('tsx/cli'), MAIN], {
         env: { ...process.env, DHIS2_PORT: '0', ANC_DATA_DIR: dataRoot, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -60,7 +67,9 @@ export function spawnDhis2(dataRoot: string, env: Record<string, string> = {}): 
         }
         child.stdout?.on('data', onData)
         child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-        child.once('exit', (code) => reject(new Error(`DHIS2 stand-in exited (${code}):\n${output}`)))
+        child.once('exit', (code) =>
+            reject(new Error(`DHIS2 stand-in exited (${code}):\n${output}`))
+        )
         const timer = setTimeout(() => {
             child.kill('SIGKILL')
             reject(new Error(`DHIS2 stand-in did not start in time:\n${output}`))
@@ -74,13 +83,18 @@ export function tempDataRoot(): { dir: string; remove(): void } {
 }
 
 /** Logs in through /api/auth/login and returns the `JSESSIONID=...` cookie pair. */
-export async function sessionCookie(url: string, username: string, password: string): Promise<string> {
+export async function sessionCookie(
+    url: string,
+    username: string,
+    password: string
+): Promise<string> {
     const response = await fetch(`${url}/api/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username, password }),
     })
     const cookie = response.headers.get('set-cookie') ?? ''
-    if (!cookie.startsWith('JSESSIONID=')) throw new Error(`login failed for ${username}: ${response.status}`)
+    if (!cookie.startsWith('JSESSIONID='))
+        throw new Error(`login failed for ${username}: ${response.status}`)
     return cookie.split(';')[0] as string
 }
