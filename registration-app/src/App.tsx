@@ -1,4 +1,6 @@
-import { PendingSyncIndicator, useFhirOutbox, useLanguage } from '@anc/shared'
+import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { useFhirOutbox } from '@anc/shared/src/tracker'
+import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
 import i18n from '@dhis2/d2-i18n'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import React, { useState, type ReactNode } from 'react'

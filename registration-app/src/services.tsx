@@ -1,16 +1,9 @@
-import {
-    AncFhirClient,
-    completeRedirectSignin,
-    FhirOutbox,
-    exchangeStaffCode,
-    signInWithEsignet,
-    startRedirectSignin,
-    todayIn,
-    useTrackerEngine,
-    type Engine,
-    type EsignetPublicConfig,
-    type StaffSigninOutcome,
-} from '@anc/shared'
+import { todayIn } from '@anc/shared/src/anc'
+import { type EsignetPublicConfig } from '@anc/shared/src/esignet/config'
+import { relayUnreachable, type StaffSigninOutcome } from '@anc/shared/src/esignet/outcomes'
+import { exchangeStaffCode } from '@anc/shared/src/esignet/relay-client'
+import type { AncFhirClient } from '@anc/shared/src/fhir/client'
+import { FhirOutbox, useTrackerEngine, type Engine } from '@anc/shared/src/tracker'
 import { useConfig } from '@dhis2/app-runtime'
 import type { Bundle } from '@medplum/fhirtypes'
 import React, { createContext, useContext, useMemo, type ReactNode } from 'react'
@@ -35,6 +28,29 @@ export interface Services {
 
 const ServicesContext = createContext<Services | null>(null)
 
+/*
+ * The eSignet client (oidc-client-ts) and the FHIR client (fhirclient) are not needed for the
+ * first screen: they load after it, keeping the initial JavaScript small. The sign-in module is
+ * loaded together with the relay config (useRelayConfig), before "Verify" can be pressed, so the
+ * popup still opens synchronously inside the click.
+ */
+type SigninModule = typeof import('@anc/shared/src/esignet/signin')
+let signinModule: SigninModule | undefined
+
+export async function loadSignin(): Promise<SigninModule> {
+    signinModule ??= await import('@anc/shared/src/esignet/signin')
+    return signinModule
+}
+
+let fhirClient: Promise<AncFhirClient> | undefined
+
+function fhirClientFor(baseUrl: string): Promise<AncFhirClient> {
+    fhirClient ??= import('@anc/shared/src/fhir/client').then(
+        ({ AncFhirClient }) => new AncFhirClient({ dhis2BaseUrl: baseUrl })
+    )
+    return fhirClient
+}
+
 function callbackUrl(): string {
     const url = new URL('esignet-callback.html', window.location.href)
     url.search = ''
@@ -44,19 +60,21 @@ function callbackUrl(): string {
 
 /** The real "Verify with National ID": eSignet popup, code redeemed by the relay through the route. */
 export function makeVerifyIdentity(engine: Engine): Services['verifyIdentity'] {
-    return (config, language) =>
-        signInWithEsignet({
+    return (config, language) => {
+        if (!signinModule) return Promise.resolve(relayUnreachable())
+        return signinModule.signInWithEsignet({
             config,
             redirectUri: callbackUrl(),
             language,
             whenPopupBlocked: 'report',
             exchange: (request, signal) => exchangeStaffCode(engine, request, signal),
         })
+    }
 }
 
 export function makeCompleteRedirect(engine: Engine): Services['completeVerifyInThisWindow'] {
-    return () =>
-        completeRedirectSignin({
+    return async () =>
+        (await loadSignin()).completeRedirectSignin({
             exchange: (request, signal) => exchangeStaffCode(engine, request, signal),
         })
 }
@@ -65,12 +83,15 @@ export const RealServicesProvider = ({ children }: { children: ReactNode }) => {
     const { baseUrl } = useConfig()
     const engine = useTrackerEngine()
     const services = useMemo<Services>(() => {
-        const fhir = new AncFhirClient({ dhis2BaseUrl: baseUrl })
         return {
-            pushFhir: (bundle) => fhir.transaction(bundle),
+            pushFhir: async (bundle) => (await fhirClientFor(baseUrl)).transaction(bundle),
             verifyIdentity: makeVerifyIdentity(engine),
-            verifyInThisWindow: (config, language) =>
-                startRedirectSignin({ config, redirectUri: callbackUrl(), language }),
+            verifyInThisWindow: async (config, language) =>
+                (await loadSignin()).startRedirectSignin({
+                    config,
+                    redirectUri: callbackUrl(),
+                    language,
+                }),
             completeVerifyInThisWindow: makeCompleteRedirect(engine),
             today: () => todayIn(CLINIC_TIME_ZONE),
             now: () => new Date(),

@@ -3,13 +3,13 @@
  * small in-memory tracker (unique attributes enforced with E1064 like DHIS2), a datastore for the
  * outbox, and injectable eSignet / FHIR services. Every request is recorded.
  */
+import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
 import {
-    ATTRIBUTES,
     FhirOutbox,
     type Engine,
     type TrackedEntity,
     type TrackerPayload,
-} from '@anc/shared'
+} from '@anc/shared/src/tracker'
 import { RELAY_CONFIG_BODY } from '@anc/shared/src/esignet/test-fixtures'
 import { httpError } from '@anc/shared/src/tracker/test-engine'
 import { CustomDataProvider, useDataEngine } from '@dhis2/app-runtime'

@@ -1,4 +1,5 @@
-import { ATTRIBUTES, formatPhnForDisplay } from '@anc/shared'
+import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
+import { formatPhnForDisplay } from '@anc/shared/src/phn'
 import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import React from 'react'

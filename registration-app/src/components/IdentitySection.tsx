@@ -1,4 +1,5 @@
-import { VerifiedBadge, type SigninFailure } from '@anc/shared'
+import { type SigninFailure } from '@anc/shared/src/esignet/outcomes'
+import { VerifiedBadge } from '@anc/shared/src/ui/VerifiedBadge'
 import i18n from '@dhis2/d2-i18n'
 import {
     Button,

@@ -1,17 +1,14 @@
+import { isFailure } from '@anc/shared/src/esignet/outcomes'
+import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
+import { checkPhn, formatPhnForDisplay } from '@anc/shared/src/phn'
 import {
-    ATTRIBUTES,
-    EmptyState,
-    ErrorState,
-    PROGRAM_ANC,
-    checkPhn,
-    formatPhnForDisplay,
-    isFailure,
     searchTrackedEntities,
-    useLanguage,
     useTrackerEngine,
     type AttributeFilter,
     type TrackedEntity,
-} from '@anc/shared'
+} from '@anc/shared/src/tracker'
+import { EmptyState, ErrorState } from '@anc/shared/src/ui/States'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, InputField, NoticeBox } from '@dhis2/ui'
 import React, { useState } from 'react'

@@ -1,4 +1,5 @@
-import { ATTRIBUTES, type TrackedEntity } from '@anc/shared'
+import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
+import { type TrackedEntity } from '@anc/shared/src/tracker'
 import { configure, screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { CLINIC, NIMALI_CLAIMS, NIMALI_SUB, fakeDhis2, renderApp } from '../test-support'

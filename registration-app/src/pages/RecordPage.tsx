@@ -1,18 +1,15 @@
+import { isFailure } from '@anc/shared/src/esignet/outcomes'
+import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { ATTRIBUTES, DATA_ELEMENTS, DATASTORE, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
 import {
-    ATTRIBUTES,
-    DATA_ELEMENTS,
-    DATASTORE,
-    ErrorState,
-    PROGRAM_ANC,
-    PatientBanner,
-    PhnCard,
-    isFailure,
     trackerKeys,
-    useLanguage,
     useTrackedEntity,
     useTrackerEngine,
     type TrackedEntity,
-} from '@anc/shared'
+} from '@anc/shared/src/tracker'
+import { PatientBanner } from '@anc/shared/src/ui/PatientBanner'
+import { PhnCard } from '@anc/shared/src/ui/PhnCard'
+import { ErrorState } from '@anc/shared/src/ui/States'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import { useQueryClient } from '@tanstack/react-query'

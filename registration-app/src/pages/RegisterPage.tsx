@@ -1,15 +1,14 @@
+import { isFailure, type StaffSigninOutcome } from '@anc/shared/src/esignet/outcomes'
+import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { DATASTORE } from '@anc/shared/src/metadata/ids'
 import {
-    DATASTORE,
-    ErrorState,
-    PhnCard,
-    isFailure,
     trackerKeys,
-    useLanguage,
     useTrackerEngine,
     type ImportProblems,
-    type StaffSigninOutcome,
     type TrackedEntity,
-} from '@anc/shared'
+} from '@anc/shared/src/tracker'
+import { PhnCard } from '@anc/shared/src/ui/PhnCard'
+import { ErrorState } from '@anc/shared/src/ui/States'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox, SingleSelectField, SingleSelectOption } from '@dhis2/ui'
 import { useQuery, useQueryClient } from '@tanstack/react-query'

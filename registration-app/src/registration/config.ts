@@ -1,9 +1,5 @@
-import {
-    DEFAULT_CLAIMS_MAPPING,
-    DEFAULT_FHIR_MAPPING,
-    type ClaimsMappingConfig,
-    type FhirMappingConfig,
-} from '@anc/shared'
+import { DEFAULT_CLAIMS_MAPPING, type ClaimsMappingConfig } from '@anc/shared/src/claims'
+import { DEFAULT_FHIR_MAPPING, type FhirMappingConfig } from '@anc/shared/src/fhir/config'
 
 /**
  * The ANC metadata package stores sex as the lower-case option codes of option set `ancOsSex000`

@@ -1,10 +1,5 @@
-import {
-    ATTRIBUTES,
-    PROGRAM_ANC,
-    searchTrackedEntities,
-    type Engine,
-    type TrackedEntity,
-} from '@anc/shared'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
+import { searchTrackedEntities, type Engine, type TrackedEntity } from '@anc/shared/src/tracker'
 
 export type DuplicateReason = 'sameIdentity' | 'sameNic' | 'similarPerson'
 

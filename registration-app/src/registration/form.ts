@@ -1,6 +1,4 @@
 import {
-    ATTRIBUTES,
-    DATA_ELEMENTS,
     ageInYears,
     checkMeasurement,
     daysBetween,
@@ -9,17 +7,19 @@ import {
     gestationalAgeIfAfterLmp,
     isCalendarDate,
     lmpFromEdd,
+    type CalendarDate,
+    type MeasurementKind,
+} from '@anc/shared/src/anc'
+import {
     mapClaimsToAttributes,
     normaliseEmail,
     normaliseNic,
     normalisePhone,
     normaliseText,
-    type AttributeValue,
-    type CalendarDate,
-    type DataValue,
-    type MeasurementKind,
-    type VerifiedIdentity,
-} from '@anc/shared'
+} from '@anc/shared/src/claims'
+import { type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
+import { ATTRIBUTES, DATA_ELEMENTS } from '@anc/shared/src/metadata/ids'
+import { type AttributeValue, type DataValue } from '@anc/shared/src/tracker'
 import i18n from '@dhis2/d2-i18n'
 import { CLAIMS_CONFIG, type SexCode } from './config'
 

@@ -1,11 +1,8 @@
-import {
-    ATTRIBUTES,
-    PROGRAM_ANC,
-    fetchStaffRelayConfig,
-    useTrackerEngine,
-    type TrackedEntity,
-} from '@anc/shared'
+import { fetchStaffRelayConfig } from '@anc/shared/src/esignet/relay-client'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
+import { useTrackerEngine, type TrackedEntity } from '@anc/shared/src/tracker'
 import { useQuery } from '@tanstack/react-query'
+import { loadSignin } from '../services'
 
 export interface Clinic {
     id: string
@@ -57,7 +54,10 @@ export function useRelayConfig() {
     return useQuery({
         queryKey: ['relay', 'config'],
         staleTime: 10 * 60_000,
-        queryFn: () => fetchStaffRelayConfig(engine),
+        queryFn: async () => {
+            const [config] = await Promise.all([fetchStaffRelayConfig(engine), loadSignin()])
+            return config
+        },
     })
 }
 

@@ -1,19 +1,18 @@
+import { type CalendarDate } from '@anc/shared/src/anc'
+import { trackerToFhirBundle } from '@anc/shared/src/fhir/to-bundle'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
 import {
-    ATTRIBUTES,
-    PROGRAM_ANC,
     importTracker,
     issuePhn,
     pushOrQueue,
     registrationPayload,
     searchTrackedEntities,
-    trackerToFhirBundle,
-    type CalendarDate,
     type Engine,
     type FhirOutbox,
     type ImportProblems,
     type RegistrationIds,
     type TrackedEntity,
-} from '@anc/shared'
+} from '@anc/shared/src/tracker'
 import type { Bundle } from '@medplum/fhirtypes'
 import { FHIR_CONFIG } from './config'
 import {

@@ -1,20 +1,19 @@
+import { type CalendarDate } from '@anc/shared/src/anc'
+import { mapClaimsToAttributes } from '@anc/shared/src/claims'
+import { type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
+import { trackerToFhirBundle } from '@anc/shared/src/fhir/to-bundle'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
 import {
-    ATTRIBUTES,
-    PROGRAM_ANC,
     getTrackedEntity,
     importTracker,
-    mapClaimsToAttributes,
     pushOrQueue,
     searchTrackedEntities,
-    trackerToFhirBundle,
     type AttributeValue,
-    type CalendarDate,
     type Engine,
     type FhirOutbox,
     type ImportProblems,
     type TrackedEntity,
-    type VerifiedIdentity,
-} from '@anc/shared'
+} from '@anc/shared/src/tracker'
 import type { Bundle } from '@medplum/fhirtypes'
 import { CLAIMS_CONFIG, FHIR_CONFIG } from './config'
 import type { FhirDelivery } from './save'
