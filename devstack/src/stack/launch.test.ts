@@ -49,5 +49,8 @@ test('a stopped service can be started again on the same port and data', async (
     await stack.stop('fhir')
     await expect(fetch(`${stack.urls.fhir}/fhir/metadata`)).rejects.toThrow()
     await stack.start('fhir')
-    expect((await fetch(`${stack.urls.fhir}/fhir/metadata`)).status).toBe(200)
+    const metadata = await fetch(`${stack.urls.fhir}/fhir/metadata`, {
+        headers: { Authorization: basic(DEV_SECRETS.fhirUsername, DEV_SECRETS.fhirPassword) },
+    })
+    expect(metadata.status).toBe(200)
 }, 60_000)
