@@ -2,6 +2,7 @@ import { todayIn } from '@anc/shared/src/anc'
 import { type EsignetPublicConfig } from '@anc/shared/src/esignet/config'
 import { relayUnreachable, type StaffSigninOutcome } from '@anc/shared/src/esignet/outcomes'
 import { exchangeStaffCode } from '@anc/shared/src/esignet/relay-client'
+import type * as SigninModuleType from '@anc/shared/src/esignet/signin'
 import type { AncFhirClient } from '@anc/shared/src/fhir/client'
 import { FhirOutbox, useTrackerEngine, type Engine } from '@anc/shared/src/tracker'
 import { useConfig } from '@dhis2/app-runtime'
@@ -34,7 +35,7 @@ const ServicesContext = createContext<Services | null>(null)
  * loaded together with the relay config (useRelayConfig), before "Verify" can be pressed, so the
  * popup still opens synchronously inside the click.
  */
-type SigninModule = typeof import('@anc/shared/src/esignet/signin')
+type SigninModule = typeof SigninModuleType
 let signinModule: SigninModule | undefined
 
 export async function loadSignin(): Promise<SigninModule> {
