@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchChromium } from './support/chromium'
 import { registerPatient, type RegisteredPatient } from './support/patient-records'
-import { startPatientStack, type PatientStack } from './support/patient-stack'
+import { startJourneyStack, type JourneyStack } from './support/stack'
 
 const SCREENSHOTS = path.resolve(__dirname, '../patient-app/docs/screenshots')
 const PHONE = { width: 360, height: 740 }
@@ -19,7 +19,7 @@ const OTP = '111111'
 
 jest.setTimeout(240_000)
 
-let stack: PatientStack
+let stack: JourneyStack
 let browser: Browser
 let first: RegisteredPatient
 let second: RegisteredPatient
@@ -28,7 +28,7 @@ beforeAll(async () => {
     if (!existsSync(path.resolve(__dirname, '../patient-app/build/app/index.html'))) {
         throw new Error('Build the login app first: node scripts/build.mjs patient-app')
     }
-    stack = await startPatientStack()
+    stack = await startJourneyStack()
     browser = await launchChromium()
     first = await registerPatient(stack, 901, '5860125421', 'Dilini', 'Jayawardena')
     second = await registerPatient(stack, 902, '7391048265', 'Kumari', 'Wickramasinghe')

@@ -8,7 +8,7 @@ import { fixtureTrackedEntity } from '../../shared/src/fhir/fixtures'
 import { trackerToFhirBundle } from '../../shared/src/fhir/to-bundle'
 import { ATTRIBUTES } from '../../shared/src/metadata/ids'
 import { pairwiseSub } from '../../devstack/src/common/pairwise'
-import type { PatientStack } from './patient-stack'
+import type { JourneyStack } from './stack'
 
 export interface RegisteredPatient {
     individualId: string
@@ -17,7 +17,7 @@ export interface RegisteredPatient {
 }
 
 export async function registerPatient(
-    stack: PatientStack,
+    stack: JourneyStack,
     n: number,
     individualId: string,
     given: string,
