@@ -3,14 +3,19 @@ import { useFhirOutbox } from '@anc/shared/src/tracker'
 import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
 import i18n from '@dhis2/d2-i18n'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import React, { useState, type ReactNode } from 'react'
+import { CircularLoader } from '@dhis2/ui'
+import React, { Suspense, lazy, useEffect, useState, type ReactNode } from 'react'
 // Generated from i18n/*.po by scripts/i18n.mjs and by the build (git-ignored).
 import './locales'
 import { FindPage } from './pages/FindPage'
-import { RecordPage } from './pages/RecordPage'
-import { RegisterPage } from './pages/RegisterPage'
 import { hrefOf, useRoute } from './routing'
-import { RealServicesProvider, useServices } from './services'
+import { RealServicesProvider, useServices, whenIdle } from './services'
+
+// The form and the record page load on first use (or once the first screen is idle).
+const loadRegisterPage = () => import('./pages/RegisterPage')
+const loadRecordPage = () => import('./pages/RecordPage')
+const RegisterPage = lazy(() => loadRegisterPage().then((m) => ({ default: m.RegisterPage })))
+const RecordPage = lazy(() => loadRecordPage().then((m) => ({ default: m.RecordPage })))
 
 const PendingSync = () => {
     const { pushFhir } = useServices()
@@ -29,6 +34,14 @@ const PendingSync = () => {
 export const RegistrationApp = () => {
     useLanguage()
     const route = useRoute()
+    useEffect(
+        () =>
+            whenIdle(() => {
+                void loadRegisterPage()
+                void loadRecordPage()
+            }),
+        []
+    )
     return (
         <div className="reg-app">
             <header className="reg-header">
@@ -50,11 +63,19 @@ export const RegistrationApp = () => {
                 <PendingSync />
             </header>
             <main>
-                {route.page === 'find' ? <FindPage /> : null}
-                {route.page === 'register' ? <RegisterPage /> : null}
-                {route.page === 'record' ? (
-                    <RecordPage key={route.trackedEntity} trackedEntity={route.trackedEntity} />
-                ) : null}
+                <Suspense
+                    fallback={
+                        <p role="status">
+                            <CircularLoader small /> {i18n.t('Loading…')}
+                        </p>
+                    }
+                >
+                    {route.page === 'find' ? <FindPage /> : null}
+                    {route.page === 'register' ? <RegisterPage /> : null}
+                    {route.page === 'record' ? (
+                        <RecordPage key={route.trackedEntity} trackedEntity={route.trackedEntity} />
+                    ) : null}
+                </Suspense>
             </main>
             <style>{`
                 .reg-app { max-width: 1040px; margin: 0 auto; padding: 16px; }

@@ -7,7 +7,14 @@ import type { AncFhirClient } from '@anc/shared/src/fhir/client'
 import { FhirOutbox, useTrackerEngine, type Engine } from '@anc/shared/src/tracker'
 import { useConfig } from '@dhis2/app-runtime'
 import type { Bundle } from '@medplum/fhirtypes'
-import React, { createContext, useContext, useMemo, type ReactNode } from 'react'
+import React, {
+    createContext,
+    useContext,
+    useEffect,
+    useMemo,
+    useState,
+    type ReactNode,
+} from 'react'
 import { CLINIC_TIME_ZONE } from './registration/config'
 
 /**
@@ -22,6 +29,8 @@ export interface Services {
     verifyInThisWindow: (config: EsignetPublicConfig, language: string) => Promise<void>
     /** After coming back from "continue in this window": the outcome, once; null otherwise. */
     completeVerifyInThisWindow: () => Promise<StaffSigninOutcome | null>
+    /** Loads what saving needs (the FHIR client) while she fills the form. */
+    preloadForSave: () => void
     today: () => string
     now: () => Date
     outbox: FhirOutbox<Bundle>
@@ -41,6 +50,38 @@ let signinModule: SigninModule | undefined
 export async function loadSignin(): Promise<SigninModule> {
     signinModule ??= await import('@anc/shared/src/esignet/signin')
     return signinModule
+}
+
+/** Runs `task` once the browser is idle after the first screen; returns a cancel function. */
+export function whenIdle(task: () => void, timeoutMs = 2000): () => void {
+    if (typeof window.requestIdleCallback === 'function') {
+        const handle = window.requestIdleCallback(task, { timeout: timeoutMs })
+        return () => window.cancelIdleCallback(handle)
+    }
+    const timer = setTimeout(task, timeoutMs)
+    return () => clearTimeout(timer)
+}
+
+/** Whether the sign-in module is loaded: now (register page) or once idle (other pages). */
+export function useSigninReady(when: 'now' | 'idle'): boolean {
+    const [ready, setReady] = useState(Boolean(signinModule))
+    useEffect(() => {
+        if (ready) return undefined
+        let active = true
+        const start = () =>
+            void loadSignin().then(
+                () => active && setReady(true),
+                () => undefined
+            )
+        let cancel: (() => void) | undefined
+        if (when === 'now') start()
+        else cancel = whenIdle(start)
+        return () => {
+            active = false
+            cancel?.()
+        }
+    }, [ready, when])
+    return ready
 }
 
 let fhirClient: Promise<AncFhirClient> | undefined
@@ -86,6 +127,7 @@ export const RealServicesProvider = ({ children }: { children: ReactNode }) => {
     const services = useMemo<Services>(() => {
         return {
             pushFhir: async (bundle) => (await fhirClientFor(baseUrl)).transaction(bundle),
+            preloadForSave: () => void fhirClientFor(baseUrl).catch(() => undefined),
             verifyIdentity: makeVerifyIdentity(engine),
             verifyInThisWindow: async (config, language) =>
                 (await loadSignin()).startRedirectSignin({

@@ -200,6 +200,7 @@ const WithServices = ({
             // The real sign-in unless a test stands in for eSignet.
             verifyIdentity: makeVerifyIdentity(engine),
             verifyInThisWindow: async () => undefined,
+            preloadForSave: () => undefined,
             completeVerifyInThisWindow: makeCompleteRedirect(engine),
             today: () => TODAY,
             now: () => new Date(`${TODAY}T04:30:00Z`),

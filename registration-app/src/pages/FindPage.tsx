@@ -20,7 +20,7 @@ import {
     useRelayConfig,
 } from '../registration/queries'
 import { navigate } from '../routing'
-import { useServices } from '../services'
+import { useServices, useSigninReady } from '../services'
 
 type SearchState =
     | { status: 'idle' }
@@ -55,6 +55,7 @@ export const FindPage = () => {
     const services = useServices()
     const [language] = useLanguage()
     const relayConfig = useRelayConfig()
+    const signinReady = useSigninReady('idle')
     const clinics = useMyClinics()
     const clinic = clinics.data?.length === 1 ? clinics.data[0] : undefined
     const recent = useRecentRegistrations(clinics.data?.map((c) => c.id) ?? [])
@@ -171,7 +172,7 @@ export const FindPage = () => {
                 </form>
                 <div>
                     <p>{i18n.t('Or let her confirm who she is with her national ID:')}</p>
-                    <Button onClick={searchIdentity} disabled={!relayConfig.data}>
+                    <Button onClick={searchIdentity} disabled={!relayConfig.data || !signinReady}>
                         {i18n.t('Find with National ID')}
                     </Button>
                 </div>

@@ -20,7 +20,7 @@ import { attributeValue } from '../registration/duplicates'
 import { useRelayConfig } from '../registration/queries'
 import { sendToFhir, verifyExistingRecord } from '../registration/verify-later'
 import { navigate } from '../routing'
-import { useServices } from '../services'
+import { useServices, useSigninReady } from '../services'
 
 type Action =
     | { status: 'idle' }
@@ -44,6 +44,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
     const services = useServices()
     const [language] = useLanguage()
     const relayConfig = useRelayConfig()
+    const signinReady = useSigninReady('idle')
     const queryClient = useQueryClient()
     const [flash] = useState(() => takeFlash())
     const [action, setAction] = useState<Action>({ status: 'idle' })
@@ -182,7 +183,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                     <Button
                         primary
                         onClick={verifyNow}
-                        disabled={!relayConfig.data || action.status === 'working'}
+                        disabled={!relayConfig.data || !signinReady || action.status === 'working'}
                         loading={action.status === 'working' && action.what === 'verify'}
                         dataTest="verify-record"
                     >

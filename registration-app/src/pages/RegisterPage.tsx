@@ -38,7 +38,7 @@ import {
 import { useMyClinics, useRelayConfig } from '../registration/queries'
 import { saveRegistration, type SaveAttempt, type SaveOutcome } from '../registration/save'
 import { navigate } from '../routing'
-import { useServices } from '../services'
+import { useServices, useSigninReady } from '../services'
 
 /** Waits until typing pauses, so the duplicate search runs once per name, not per keystroke. */
 function useDebounced<T>(value: T, ms: number): T {
@@ -106,6 +106,9 @@ export const RegisterPage = () => {
     const [saveState, setSaveState] = useState<SaveState>({ status: 'editing' })
     const [acknowledgedSimilar, setAcknowledgedSimilar] = useState(false)
     const attempt = useRef<SaveAttempt>({})
+    const signinReady = useSigninReady('now')
+    // The FHIR client loads while she types, so saving needs only the three requests.
+    useEffect(() => services.preloadForSave(), [services])
 
     // Her clinic by default; a midwife with several chooses.
     useEffect(() => {
@@ -321,10 +324,10 @@ export const RegisterPage = () => {
         )
     }
 
-    const verifyAvailable = relayConfig.isSuccess
-        ? 'ready'
-        : relayConfig.isError
-          ? 'unavailable'
+    const verifyAvailable = relayConfig.isError
+        ? 'unavailable'
+        : relayConfig.isSuccess && signinReady
+          ? 'ready'
           : 'loading'
     const saving = saveState.status === 'saving'
     return (

@@ -2,7 +2,6 @@ import { fetchStaffRelayConfig } from '@anc/shared/src/esignet/relay-client'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
 import { useTrackerEngine, type TrackedEntity } from '@anc/shared/src/tracker'
 import { useQuery } from '@tanstack/react-query'
-import { loadSignin } from '../services'
 
 export interface Clinic {
     id: string
@@ -54,10 +53,7 @@ export function useRelayConfig() {
     return useQuery({
         queryKey: ['relay', 'config'],
         staleTime: 10 * 60_000,
-        queryFn: async () => {
-            const [config] = await Promise.all([fetchStaffRelayConfig(engine), loadSignin()])
-            return config
-        },
+        queryFn: () => fetchStaffRelayConfig(engine),
     })
 }
 
