@@ -1,0 +1,165 @@
+/**
+ * Test setup for the doctor journey: a woman registered the way the registration app leaves her,
+ * through the real APIs of the local stack. As the midwife, DHIS2 issues a PHN serial (TextPattern
+ * generator), the check digit comes from shared/phn, and one tracker import creates her, her ANC
+ * enrollment and her contacts; her record is then read back from DHIS2 and mapped by shared/fhir's
+ * trackerToFhirBundle into the FHIR transaction the registration app sends.
+ */
+import { addDays, todayIn } from '../../shared/src/anc/dates'
+import { fixtureTrackedEntity } from '../../shared/src/fhir/fixtures'
+import { trackerToFhirBundle } from '../../shared/src/fhir/to-bundle'
+import {
+    ATTRIBUTES,
+    OPTION_SETS,
+    PROGRAM_ANC,
+    TRACKED_ENTITY_TYPE_PERSON,
+} from '../../shared/src/metadata/ids'
+import { phnFromSerial } from '../../shared/src/phn'
+import { TRACKED_ENTITY_FIELDS } from '../../shared/src/tracker/api'
+import type { TrackedEntity } from '../../shared/src/tracker/types'
+import { generateUid } from '../../shared/src/tracker/uid'
+import { DEV_SECRETS } from '../../devstack/src/stack/dev-secrets'
+
+export const MIDWIFE = { username: 'midwife', password: 'Anc#2026dev' }
+/** Colombo ANC Clinic A: one of the midwife's clinics in the seeded DHIS2. */
+export const CLINIC_A = 'ancOuClinA0'
+
+export const basic = (user: string, password: string) =>
+    `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+
+export const FHIR_AUTH = basic(DEV_SECRETS.fhirUsername, DEV_SECRETS.fhirPassword)
+
+export interface Urls {
+    dhis2: string
+    fhir: string
+}
+
+export interface DoctorPatient {
+    phn: string
+    fullName: string
+    trackedEntity: string
+    enrollment: string
+    lmp: string
+}
+
+async function asMidwife(urls: Urls, pathAndQuery: string, init: RequestInit = {}) {
+    const response = await fetch(`${urls.dhis2}${pathAndQuery}`, {
+        ...init,
+        headers: {
+            Authorization: basic(MIDWIFE.username, MIDWIFE.password),
+            Accept: 'application/json',
+            ...(init.body ? { 'Content-Type': 'application/json' } : {}),
+        },
+    })
+    if (!response.ok) {
+        throw new Error(
+            `DHIS2 ${pathAndQuery} answered ${response.status}: ${await response.text()}`
+        )
+    }
+    return response.json() as Promise<unknown>
+}
+
+/**
+ * Registers her in DHIS2 (about 21 weeks pregnant, `contacts` contacts behind her) and in the
+ * national FHIR record. Returns what the doctor needs to find her.
+ */
+export async function registerForDoctor(
+    urls: Urls,
+    n: number,
+    given: string,
+    family: string,
+    contacts = 2
+): Promise<DoctorPatient> {
+    const today = todayIn()
+    const lmp = addDays(today, -150)
+    const reserved = (await asMidwife(
+        urls,
+        `/api/trackedEntityAttributes/${ATTRIBUTES.phnSerial}/generate?expiration=3`
+    )) as { value: string }
+    const phn = phnFromSerial(reserved.value)
+    // The option code as the installed metadata spells it (the package owns the codes).
+    const sexOptions = (await asMidwife(
+        urls,
+        `/api/optionSets/${OPTION_SETS.sex}?fields=options[code,name]`
+    )) as { options: { code: string; name: string }[] }
+    const female = sexOptions.options.find((o) => o.name === 'Female')?.code ?? 'FEMALE'
+
+    // The fixture's realistic contacts, under fresh UIDs in the midwife's clinic.
+    const fixture = fixtureTrackedEntity(n, contacts, lmp)
+    const events = (fixture.enrollments?.[0]?.events ?? []).map((e) => ({
+        ...e,
+        event: generateUid(),
+        orgUnit: CLINIC_A,
+    }))
+    const te: TrackedEntity = {
+        trackedEntity: generateUid(),
+        trackedEntityType: TRACKED_ENTITY_TYPE_PERSON,
+        orgUnit: CLINIC_A,
+        attributes: [
+            { attribute: ATTRIBUTES.phnSerial, value: reserved.value },
+            { attribute: ATTRIBUTES.phn, value: phn },
+            { attribute: ATTRIBUTES.fullName, value: `${given} ${family}` },
+            { attribute: ATTRIBUTES.givenName, value: given },
+            { attribute: ATTRIBUTES.familyName, value: family },
+            { attribute: ATTRIBUTES.birthDate, value: '1996-05-14' },
+            { attribute: ATTRIBUTES.sex, value: female },
+            { attribute: ATTRIBUTES.phone, value: '+94771234503' },
+            { attribute: ATTRIBUTES.verificationStatus, value: 'UNVERIFIED' },
+        ],
+        enrollments: [
+            {
+                enrollment: generateUid(),
+                program: PROGRAM_ANC,
+                status: 'ACTIVE',
+                orgUnit: CLINIC_A,
+                enrolledAt: `${events[0]?.occurredAt?.slice(0, 10) ?? today}T00:00:00.000`,
+                occurredAt: `${lmp}T00:00:00.000`,
+                events,
+            },
+        ],
+    }
+    const report = (await asMidwife(
+        urls,
+        '/api/tracker?async=false&importStrategy=CREATE_AND_UPDATE&atomicMode=ALL',
+        { method: 'POST', body: JSON.stringify({ trackedEntities: [te] }) }
+    )) as { status?: string }
+    if (report.status !== 'OK') throw new Error(`tracker import: ${JSON.stringify(report)}`)
+
+    // What DHIS2 holds now is what the registration app maps and sends.
+    const stored = (await asMidwife(
+        urls,
+        `/api/tracker/trackedEntities/${te.trackedEntity}?program=${PROGRAM_ANC}&fields=${encodeURIComponent(TRACKED_ENTITY_FIELDS)}`
+    )) as TrackedEntity
+    const { bundle } = trackerToFhirBundle({ trackedEntity: stored, today })
+    const response = await fetch(`${urls.fhir}/fhir`, {
+        method: 'POST',
+        headers: {
+            Authorization: FHIR_AUTH,
+            'Content-Type': 'application/fhir+json',
+            Accept: 'application/fhir+json',
+        },
+        body: JSON.stringify(bundle),
+    })
+    if (!response.ok) {
+        throw new Error(`FHIR transaction answered ${response.status}: ${await response.text()}`)
+    }
+    return {
+        phn,
+        fullName: `${given} ${family}`,
+        trackedEntity: te.trackedEntity,
+        enrollment: te.enrollments?.[0]?.enrollment ?? '',
+        lmp,
+    }
+}
+
+/** A FHIR search straight at the FHIR stand-in, with its development credentials. */
+export async function fhirSearch<T = { entry?: { resource: Record<string, unknown> }[] }>(
+    urls: Urls,
+    query: string
+): Promise<T> {
+    const response = await fetch(`${urls.fhir}/fhir/${query}`, {
+        headers: { Authorization: FHIR_AUTH, Accept: 'application/fhir+json' },
+    })
+    if (!response.ok) throw new Error(`FHIR ${query} answered ${response.status}`)
+    return (await response.json()) as T
+}
