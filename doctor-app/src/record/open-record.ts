@@ -17,7 +17,7 @@ import {
     FhirClientError,
     type AncRecordView,
     type FhirMappingConfig,
-} from '@anc/shared'
+} from '@anc/shared/src/fhir'
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes'
 
 /** What the record view needs of the FHIR client (AncFhirClient fits). */

@@ -1,0 +1,263 @@
+/**
+ * Doctor app budgets, each against a baseline measured in the same run:
+ * 1. Opening a record is ONE request through the DHIS2 route (the app's own `recordRequest`: a
+ *    one-entry batch with the PHN search and every `_revinclude`), and with 10,000 patients in the
+ *    FHIR stand-in its time through the route (browser → DHIS2 stand-in → FHIR) is at most 1.15x
+ *    the same request sent to FHIR directly. Both paths are timed side by side, interleaved
+ *    (alternating which goes first), over the whole stack started as in the journeys.
+ * 2. Initial JavaScript (gzip) of ANC Doctor at most 1.25x a bare App Platform app (one heading)
+ *    built with the same toolchain in the same run.
+ *
+ *   cd /work/main && npx tsx bench/doctor-record.bench.ts [patients=10000] [samples=200] [--no-build]
+ *
+ * Exits non-zero when a budget is missed.
+ */
+import { randomUUID } from 'node:crypto'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import type { Bundle, BundleEntry } from '@medplum/fhirtypes'
+import { recordRequest } from '../doctor-app/src/record/open-record'
+import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
+import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
+import { fixtureTrackedEntity } from '../shared/src/fhir/fixtures'
+import { trackerToFhirBundle } from '../shared/src/fhir/to-bundle'
+import { todayIn } from '../shared/src/anc/dates'
+import { buildBareApp, initialJs, kb, REPO, run } from './support/app-bundle'
+
+const BUDGET = { routeOverDirect: 1.15, initialJs: 1.25 }
+const PHN = 'http://fhir.health.gov.lk/ips/identifier/phn'
+const EVENT = 'urn:dhis2:event'
+const FHIR_AUTH = `Basic ${Buffer.from(`${DEV_SECRETS.fhirUsername}:${DEV_SECRETS.fhirPassword}`).toString('base64')}`
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+const patients = Number(args[0] ?? 10_000)
+const samples = Number(args[1] ?? 200)
+/** Whole ANC records (8 contacts, mapped by shared/fhir as the apps write them) that are opened. */
+const RECORDS = 20
+const FILLER_PER_BUNDLE = 100
+
+async function postFhir(stack: LaunchedStack, bundle: Bundle): Promise<Bundle> {
+    const response = await fetch(`${stack.urls.fhir}/fhir`, {
+        method: 'POST',
+        headers: {
+            Authorization: FHIR_AUTH,
+            'Content-Type': 'application/fhir+json',
+            Accept: 'application/fhir+json',
+        },
+        body: JSON.stringify(bundle),
+    })
+    if (!response.ok) throw new Error(`FHIR answered ${response.status}: ${await response.text()}`)
+    return (await response.json()) as Bundle
+}
+
+/** The other patients: each a Patient with a PHN and two Observations, conditional upserts. */
+function fillerBundle(first: number, count: number): Bundle {
+    const entry: BundleEntry[] = []
+    for (let i = first; i < first + count; i++) {
+        const phn = String(2_000_000_000 + i)
+        const patientUrn = `urn:uuid:${randomUUID()}`
+        entry.push({
+            fullUrl: patientUrn,
+            resource: {
+                resourceType: 'Patient',
+                identifier: [{ system: PHN, value: phn }],
+                name: [{ family: `Family${i % 500}`, given: ['Nimali'] }],
+                gender: 'female',
+            },
+            request: { method: 'PUT', url: `Patient?identifier=${PHN}|${phn}` },
+        })
+        for (let j = 0; j < 2; j++) {
+            const eventId = `f${i}-${j}`
+            entry.push({
+                fullUrl: `urn:uuid:${randomUUID()}`,
+                resource: {
+                    resourceType: 'Observation',
+                    identifier: [{ system: EVENT, value: eventId }],
+                    status: 'final',
+                    code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] },
+                    subject: { reference: patientUrn },
+                    valueQuantity: {
+                        value: 60 + j,
+                        unit: 'kg',
+                        system: 'http://unitsofmeasure.org',
+                        code: 'kg',
+                    },
+                },
+                request: { method: 'PUT', url: `Observation?identifier=${EVENT}|${eventId}` },
+            })
+        }
+    }
+    return { resourceType: 'Bundle', type: 'transaction', entry }
+}
+
+async function load(stack: LaunchedStack): Promise<string[]> {
+    const started = performance.now()
+    const today = todayIn()
+    const phns: string[] = []
+    for (let n = 1; n <= RECORDS; n++) {
+        const te = fixtureTrackedEntity(n, 8)
+        await postFhir(stack, trackerToFhirBundle({ trackedEntity: te, today }).bundle)
+        phns.push(String(1_000_000_000 + n))
+    }
+    const fillers = patients - RECORDS
+    const bundles: number[] = []
+    for (let first = 0; first < fillers; first += FILLER_PER_BUNDLE) bundles.push(first)
+    // Two writers: the stand-in journals each bundle with fdatasync.
+    const worker = async () => {
+        for (let first = bundles.shift(); first !== undefined; first = bundles.shift()) {
+            await postFhir(stack, fillerBundle(first, Math.min(FILLER_PER_BUNDLE, fillers - first)))
+        }
+    }
+    await Promise.all([worker(), worker()])
+    console.log(
+        `  loaded ${patients} patients (${RECORDS} whole ANC records) in ${((performance.now() - started) / 1000).toFixed(1)} s`
+    )
+    return phns
+}
+
+async function doctorSession(stack: LaunchedStack): Promise<string> {
+    const response = await fetch(`${stack.urls.dhis2}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username: 'doctor', password: 'Anc#2026dev' }),
+    })
+    const cookie = response.headers.get('set-cookie')?.split(';')[0]
+    if (response.status !== 200 || !cookie) throw new Error(`login answered ${response.status}`)
+    return cookie
+}
+
+interface Timed {
+    ms: number
+    entries: number
+}
+
+async function timedOpen(
+    url: string,
+    headers: Record<string, string>,
+    phn: string
+): Promise<Timed> {
+    const started = performance.now()
+    const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+            ...headers,
+            'Content-Type': 'application/fhir+json',
+            Accept: 'application/fhir+json',
+        },
+        body: JSON.stringify(recordRequest(phn)),
+    })
+    const body = (await response.json()) as Bundle
+    const ms = performance.now() - started
+    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`)
+    const searchset = body.entry?.[0]?.resource as Bundle | undefined
+    if (searchset?.link?.some((l) => l.relation === 'next'))
+        throw new Error('the record came paged: opening it would take more than one request')
+    return { ms, entries: searchset?.entry?.length ?? 0 }
+}
+
+const percentile = (sorted: number[], p: number) =>
+    sorted[
+        Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))
+    ] as number
+const fmt = (n: number) => n.toFixed(2)
+
+async function measureRoute(): Promise<boolean> {
+    console.log(`Record through the route vs FHIR directly (${patients} patients):`)
+    const stack = await launchTestStack()
+    try {
+        const phns = await load(stack)
+        const cookie = await doctorSession(stack)
+        const route = (phn: string) =>
+            timedOpen(`${stack.urls.dhis2}/api/routes/anc-fhir/run/`, { Cookie: cookie }, phn)
+        const direct = (phn: string) =>
+            timedOpen(`${stack.urls.fhir}/fhir`, { Authorization: FHIR_AUTH }, phn)
+        // Reference: the stand-in's own cost of any authenticated request (session, user, DB).
+        const me = async () => {
+            const started = performance.now()
+            const response = await fetch(`${stack.urls.dhis2}/api/me?fields=id`, {
+                headers: { Cookie: cookie },
+            })
+            await response.text()
+            return performance.now() - started
+        }
+        const viaMe: number[] = []
+        const viaRoute: number[] = []
+        const viaDirect: number[] = []
+        let entries = 0
+        for (let i = -20; i < samples; i++) {
+            const phn = phns[i < 0 ? 0 : i % phns.length] as string
+            // Alternate which path goes first so neither always meets a warm cache.
+            const [a, b] = i % 2 === 0 ? [route, direct] : [direct, route]
+            const first = await a(phn)
+            const second = await b(phn)
+            const [r, d] = i % 2 === 0 ? [first, second] : [second, first]
+            if (r.entries !== d.entries) throw new Error('route and direct answers differ')
+            entries = r.entries
+            const meMs = await me()
+            if (i < 0) continue // warm-up
+            viaRoute.push(r.ms)
+            viaDirect.push(d.ms)
+            viaMe.push(meMs)
+        }
+        viaMe.sort((x, y) => x - y)
+        viaRoute.sort((x, y) => x - y)
+        viaDirect.sort((x, y) => x - y)
+        const p50 = [percentile(viaRoute, 50), percentile(viaDirect, 50)] as const
+        const p95 = [percentile(viaRoute, 95), percentile(viaDirect, 95)] as const
+        const ratio = p50[0] / p50[1]
+        console.log(`  one request per record: 1 batch POST, ${entries} resources, no next link`)
+        console.log(
+            `  FHIR directly:   p50 ${fmt(p50[1])} ms, p95 ${fmt(p95[1])} ms (${samples} samples)`
+        )
+        console.log(
+            `  through route:   p50 ${fmt(p50[0])} ms, p95 ${fmt(p95[0])} ms (${samples} samples)`
+        )
+        console.log(
+            `  DHIS2 GET /api/me (stand-in's fixed cost per request): p50 ${fmt(percentile(viaMe, 50))} ms`
+        )
+        console.log(
+            `  route / direct:  p50 ${ratio.toFixed(2)}x, p95 ${(p95[0] / p95[1]).toFixed(2)}x (budget p50 <= ${BUDGET.routeOverDirect}x)`
+        )
+        return ratio <= BUDGET.routeOverDirect
+    } finally {
+        await stack.close()
+    }
+}
+
+async function measureInitialJs(): Promise<boolean> {
+    console.log('Initial JavaScript (same toolchain, same run):')
+    if (!process.argv.includes('--no-build')) run('node', ['scripts/build.mjs', 'doctor-app'], REPO)
+    const bareApp = buildBareApp({ type: 'app', name: 'bare-app', heading: 'Bare' })
+    try {
+        const ours = await initialJs(
+            path.join(REPO, 'doctor-app/build/app'),
+            'anc-doctor',
+            '#/find'
+        )
+        const bare = await initialJs(bareApp.buildDir, 'bare-app')
+        const ratio = ours.gzip / bare.gzip
+        console.log(
+            `  bare app:        ${bare.files} JS files, ${kb(bare.raw)} raw, ${kb(bare.gzip)} gzip`
+        )
+        console.log(
+            `  doctor-app:      ${ours.files} JS files, ${kb(ours.raw)} raw, ${kb(ours.gzip)} gzip`
+        )
+        console.log(
+            `  extra over bare: ${kb(ours.gzip - bare.gzip)} gzip; ratio ${ratio.toFixed(2)} (budget <= ${BUDGET.initialJs})`
+        )
+        return ratio <= BUDGET.initialJs
+    } finally {
+        bareApp.remove()
+    }
+}
+
+async function main(): Promise<void> {
+    const routeOk = await measureRoute()
+    const jsOk = process.argv.includes('--no-js') ? true : await measureInitialJs()
+    if (!routeOk || !jsOk) process.exit(1)
+}
+
+main().catch((error: Error) => {
+    console.error(error.message)
+    process.exit(1)
+})
