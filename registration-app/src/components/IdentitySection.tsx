@@ -21,11 +21,11 @@ export type VerifyState =
 
 const sexLabel = (code: string): string => {
     switch (code) {
-        case 'female':
+        case 'FEMALE':
             return i18n.t('Female')
-        case 'male':
+        case 'MALE':
             return i18n.t('Male')
-        case 'other':
+        case 'OTHER':
             return i18n.t('Other')
         default:
             return i18n.t('Unknown')

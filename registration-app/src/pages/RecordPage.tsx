@@ -44,7 +44,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
     const services = useServices()
     const [language] = useLanguage()
     const relayConfig = useRelayConfig()
-    const signinReady = useSigninReady('idle')
+    const signinReady = useSigninReady('now')
     const queryClient = useQueryClient()
     const [flash] = useState(() => takeFlash())
     const [action, setAction] = useState<Action>({ status: 'idle' })

@@ -120,7 +120,7 @@ describe('registration: verified with national ID', () => {
         expect(te.orgUnit).toBe(CLINIC.id)
         expect(attr(ATTRIBUTES.esignetSub)).toBe(NIMALI_SUB)
         expect(attr(ATTRIBUTES.verificationStatus)).toBe('VERIFIED')
-        expect(attr(ATTRIBUTES.sex)).toBe('female')
+        expect(attr(ATTRIBUTES.sex)).toBe('FEMALE')
         expect(attr(ATTRIBUTES.phone)).toBe('+94771234567')
         // Serial 000000001 from DHIS2's generator + Verhoeff check digit.
         expect(attr(ATTRIBUTES.phn)).toBe('0000000016')

@@ -76,7 +76,7 @@ export const EMPTY_PERSON: PersonValues = {
     familyName: '',
     birthDate: '',
     // ANC registers pregnant women: a sensible default the midwife can still change.
-    sex: 'female' satisfies SexCode,
+    sex: 'FEMALE' satisfies SexCode,
     phone: '',
     email: '',
     address: '',
