@@ -15,6 +15,8 @@ export default tseslint.config(
             '**/src/locales/**',
             '.data/**',
             'test-results/**',
+            // generated at build time by scripts/callback-page.mjs
+            '*/public/esignet-callback.*',
         ],
     },
     js.configs.recommended,

@@ -40,6 +40,8 @@ const common = {
     transform: { '^.+\\.(t|j|mj|cj)sx?$': swc },
     transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')}))`],
     moduleFileExtensions: ['ts', 'tsx', 'js', 'mjs', 'cjs', 'json'],
+    // Tests are TypeScript beside the code; scripts/test.mjs is the runner, not a test.
+    testMatch: ['**/*.test.ts', '**/*.test.tsx'],
     testPathIgnorePatterns: ['/node_modules/', '/\\.d2/', '/build/'],
 }
 

@@ -8,6 +8,8 @@
  */
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { DEFAULT_CLAIMS_MAPPING } from '../../shared/src/claims/config'
+import { DEFAULT_FHIR_MAPPING } from '../../shared/src/fhir/config'
 import {
     ATTRIBUTES,
     AUTHORITIES,
@@ -19,6 +21,7 @@ import {
     TRACKED_ENTITY_TYPE_PERSON,
     USER_ROLES,
 } from '../../shared/src/metadata/ids'
+import { DEFAULT_PHN_CONFIG } from '../../shared/src/phn/phn'
 
 /** Metadata attributes carrying the clinical codes of a data element (machine-readable). */
 export const CODE_ATTRIBUTES = {
@@ -53,12 +56,12 @@ const optionSetDefs: { id: string; code: string; name: string; options: OptionDe
         id: OPTION_SETS.sex,
         code: 'ANC_SEX',
         name: 'ANC Sex',
-        // Codes are FHIR AdministrativeGender codes, so the FHIR mapping needs no table.
+        // The codes shared/src/claims writes and shared/src/fhir maps to AdministrativeGender.
         options: [
-            { id: 'ancOpSexFem', code: 'female', name: 'Female' },
-            { id: 'ancOpSexMal', code: 'male', name: 'Male' },
-            { id: 'ancOpSexOth', code: 'other', name: 'Other' },
-            { id: 'ancOpSexUnk', code: 'unknown', name: 'Unknown' },
+            { id: 'ancOpSexFem', code: 'FEMALE', name: 'Female' },
+            { id: 'ancOpSexMal', code: 'MALE', name: 'Male' },
+            { id: 'ancOpSexOth', code: 'OTHER', name: 'Other' },
+            { id: 'ancOpSexUnk', code: 'UNKNOWN', name: 'Unknown' },
         ],
     },
     {
@@ -753,41 +756,13 @@ export function buildMetadata(): Record<string, unknown> {
  * command and the stand-in's seed). Keys are namespace/key.
  */
 export function buildDatastoreDefaults(): Record<string, Record<string, unknown>> {
+    // The shipped defaults of the shared library, so what an administrator edits in the
+    // datastore has exactly the shape the apps' config readers validate and merge.
     return {
         [DATASTORE.namespace]: {
-            [DATASTORE.claimsMappingKey]: {
-                version: 1,
-                // eSignet userinfo claim -> tracked entity attribute UID.
-                claims: {
-                    sub: ATTRIBUTES.esignetSub,
-                    name: ATTRIBUTES.fullName,
-                    given_name: ATTRIBUTES.givenName,
-                    family_name: ATTRIBUTES.familyName,
-                    birthdate: ATTRIBUTES.birthDate,
-                    gender: ATTRIBUTES.sex,
-                    phone_number: ATTRIBUTES.phone,
-                    email: ATTRIBUTES.email,
-                    address: ATTRIBUTES.address,
-                    individual_id: ATTRIBUTES.nic,
-                },
-                // eSignet gives localized labels; the option set holds FHIR codes.
-                genderValues: { Female: 'female', Male: 'male', Other: 'other' },
-                birthdateFormat: 'YYYY/MM/DD',
-                claimsLocales: ['en', 'si', 'ta'],
-                verificationStatusAttribute: ATTRIBUTES.verificationStatus,
-                verifiedAtAttribute: ATTRIBUTES.verifiedAt,
-            },
-            [DATASTORE.fhirConfigKey]: {
-                version: 1,
-                phnSystem: 'http://fhir.health.gov.lk/ips/identifier/phn',
-                nicSystem: 'http://fhir.health.gov.lk/ips/identifier/nic',
-                esignetSubSystem: 'urn:esignet:sub',
-                trackedEntitySystem: 'urn:dhis2:trackedEntity',
-                enrollmentSystem: 'urn:dhis2:enrollment',
-                eventSystem: 'urn:dhis2:event',
-                phnCheckDigit: 'verhoeff',
-                phnSerialPattern: PHN_SERIAL_PATTERN,
-            },
+            [DATASTORE.claimsMappingKey]: DEFAULT_CLAIMS_MAPPING,
+            [DATASTORE.fhirConfigKey]: DEFAULT_FHIR_MAPPING,
+            [DATASTORE.phnConfigKey]: DEFAULT_PHN_CONFIG,
         },
     }
 }

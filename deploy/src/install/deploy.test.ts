@@ -1,4 +1,5 @@
 import http from 'node:http'
+import { DEFAULT_FHIR_MAPPING } from '../../../shared/src/fhir/config'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { ORG_UNITS } from '../../../devstack/src/dhis2/seed'
@@ -208,9 +209,10 @@ describe('npm run deploy against a fresh DHIS2', () => {
         const outcome = await run().result
         expect(pending(outcome).map((c) => c.target)).toEqual(['anc/fhir-config'])
         expect(await api('/api/dataStore/anc/fhir-config.previous')).toEqual(edited)
-        expect(await api('/api/dataStore/anc/fhir-config')).toMatchObject({
-            phnSystem: expect.any(String),
-        })
+        // restored to the shipped default, in the shape shared/src/fhir reads
+        expect(await api('/api/dataStore/anc/fhir-config')).toEqual(
+            JSON.parse(JSON.stringify(DEFAULT_FHIR_MAPPING))
+        )
     })
 })
 

@@ -6,5 +6,7 @@ import { createHash } from 'node:crypto'
  * and the DHIS2 seed uses it to link staff users (`openId`) to their seeded identities.
  */
 export function pairwiseSub(individualId: string, clientId: string): string {
-    return createHash('sha3-256').update(individualId + clientId).digest('base64url')
+    return createHash('sha3-256')
+        .update(individualId + clientId)
+        .digest('base64url')
 }

@@ -49,7 +49,9 @@ export function explainListenError(service: ServiceName, port: number, error: un
         )
     }
     if (code === 'EACCES') {
-        return new Error(`Not allowed to listen on port ${port} for the ${service} stand-in; set ${ENV_NAMES[service]}.`)
+        return new Error(
+            `Not allowed to listen on port ${port} for the ${service} stand-in; set ${ENV_NAMES[service]}.`
+        )
     }
     return error instanceof Error ? error : new Error(String(error))
 }

@@ -191,7 +191,7 @@ describe('tracker', () => {
                         attributes: [
                             { attribute: ATTRIBUTES.fullName, value: 'Kumari Silva' },
                             { attribute: ATTRIBUTES.birthDate, value: '1995-03-04' },
-                            { attribute: ATTRIBUTES.sex, value: 'female' },
+                            { attribute: ATTRIBUTES.sex, value: 'FEMALE' },
                             { attribute: ATTRIBUTES.verificationStatus, value: 'VERIFIED' },
                             ...extra,
                         ],

@@ -85,6 +85,7 @@ export const DATASTORE = {
     namespace: 'anc',
     claimsMappingKey: 'claims-mapping',
     fhirConfigKey: 'fhir-config',
+    phnConfigKey: 'phn-config',
     outboxNamespace: 'anc-outbox',
 } as const
 
