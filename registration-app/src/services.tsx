@@ -15,7 +15,6 @@ import React, {
     useState,
     type ReactNode,
 } from 'react'
-import { CLINIC_TIME_ZONE } from './registration/config'
 
 /**
  * What the pages need from the outside world besides DHIS2's data engine: the FHIR push, the
@@ -35,6 +34,9 @@ export interface Services {
     now: () => Date
     outbox: FhirOutbox<Bundle>
 }
+
+/** Clinics in Sri Lanka keep one calendar: "today" is Colombo's, whatever the laptop says. */
+export const CLINIC_TIME_ZONE = 'Asia/Colombo'
 
 const ServicesContext = createContext<Services | null>(null)
 

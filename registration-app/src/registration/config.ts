@@ -8,6 +8,3 @@ export type SexCode = (typeof SEX_CODES)[number]
 /** Shipped defaults; an operator's datastore override is not read yet (see README). */
 export const CLAIMS_CONFIG: ClaimsMappingConfig = DEFAULT_CLAIMS_MAPPING as ClaimsMappingConfig
 export const FHIR_CONFIG: FhirMappingConfig = DEFAULT_FHIR_MAPPING as FhirMappingConfig
-
-/** Clinics in Sri Lanka keep one calendar: "today" is Colombo's, whatever the laptop says. */
-export const CLINIC_TIME_ZONE = 'Asia/Colombo'
