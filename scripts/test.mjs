@@ -36,6 +36,8 @@ function jestCounts(file) {
     return { passed: report.numPassedTests, failed: report.numFailedTests + brokenSuites }
 }
 
+// --forceExit: a suite that leaves a handle open (a child server, a database) must fail loudly
+// in its own tests, not hang CI after every result is in; Jest still prints its warning.
 const bin = (name) => path.join(root, 'node_modules/.bin', name)
 const jestEnv = { NODE_OPTIONS: nodeOptionsForMedplum() }
 
@@ -51,7 +53,15 @@ rmSync(unitJson, { force: true })
 await step(
     'unit and service tests (jest)',
     bin('jest'),
-    ['--ci', '--selectProjects', 'unit', 'node', '--json', `--outputFile=${unitJson}`],
+    [
+        '--ci',
+        '--forceExit',
+        '--selectProjects',
+        'unit',
+        'node',
+        '--json',
+        `--outputFile=${unitJson}`,
+    ],
     { env: jestEnv }
 )
 
@@ -65,7 +75,15 @@ if (!skipE2e) {
         await step(
             'browser tests (jest e2e, Chromium)',
             bin('jest'),
-            ['--ci', '--runInBand', '--selectProjects', 'e2e', '--json', `--outputFile=${e2eJson}`],
+            [
+                '--ci',
+                '--forceExit',
+                '--runInBand',
+                '--selectProjects',
+                'e2e',
+                '--json',
+                `--outputFile=${e2eJson}`,
+            ],
             { env: jestEnv }
         )
     } else {
