@@ -252,7 +252,7 @@ async function measureInitialJs(): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-    const routeOk = await measureRoute()
+    const routeOk = process.argv.includes('--no-route') ? true : await measureRoute()
     const jsOk = process.argv.includes('--no-js') ? true : await measureInitialJs()
     if (!routeOk || !jsOk) process.exit(1)
 }

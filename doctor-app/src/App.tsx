@@ -1,17 +1,26 @@
-import { PendingSyncIndicator, useFhirOutbox, useLanguage } from '@anc/shared'
+// Shared modules by path, not the barrel: the barrel would pull charts and the FHIR mapping into
+// the first screen (budget: initial JS at most 1.25x a bare app, bench/doctor-record.bench.ts).
+import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { useFhirOutbox } from '@anc/shared/src/tracker/hooks'
+import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
 import { useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
+import { CircularLoader } from '@dhis2/ui'
 import type { Bundle } from '@medplum/fhirtypes'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import React, { useState, type ReactNode } from 'react'
+import React, { lazy, Suspense, useState, type ReactNode } from 'react'
 import { DoctorProvider, useDoctor } from './common/context'
 import { useHashRoute } from './common/route'
 import type { FhirTransport } from './record/open-record'
 import { FindPatient } from './find/FindPatient'
 import { readRecent, rememberRecent } from './find/recent'
-import { PatientPage } from './record/PatientPage'
 // Generated from i18n/*.po by scripts/i18n.mjs and by the build (git-ignored).
 import './locales'
+
+/** The record page (FHIR mapping, charts, visit form) loads when a record is opened. */
+const PatientPage = lazy(() =>
+    import('./record/PatientPage').then((m) => ({ default: m.PatientPage }))
+)
 
 const ME_QUERY = { me: { resource: 'me', params: { fields: 'id' } } }
 
@@ -45,19 +54,27 @@ export const DoctorPages = () => {
                 <OutboxStatus />
             </header>
             {route.page === 'patient' ? (
-                <PatientPage
-                    key={route.phn}
-                    phn={route.phn}
-                    onBack={() => navigate({ page: 'find' })}
-                    onOpened={(opened) =>
-                        setRecent(
-                            rememberRecent(userId, {
-                                phn: opened.phn,
-                                name: opened.record.patient?.name ?? opened.phn,
-                            })
-                        )
+                <Suspense
+                    fallback={
+                        <div role="status" className="doctor-app__loading">
+                            <CircularLoader aria-label={i18n.t('Opening the record')} />
+                        </div>
                     }
-                />
+                >
+                    <PatientPage
+                        key={route.phn}
+                        phn={route.phn}
+                        onBack={() => navigate({ page: 'find' })}
+                        onOpened={(opened) =>
+                            setRecent(
+                                rememberRecent(userId, {
+                                    phn: opened.phn,
+                                    name: opened.record.patient?.name ?? opened.phn,
+                                })
+                            )
+                        }
+                    />
+                </Suspense>
             ) : (
                 <FindPatient
                     recent={recent}
@@ -69,6 +86,7 @@ export const DoctorPages = () => {
             <style>{`
                 .doctor-app__header { display: flex; justify-content: space-between; align-items: center; padding: 8px 16px; border-bottom: 1px solid #d5dde5; }
                 .doctor-app__header h1 { font-size: 20px; margin: 0; }
+                .doctor-app__loading { display: flex; justify-content: center; padding: 48px; }
             `}</style>
         </main>
     )

@@ -1,4 +1,4 @@
-import { AncFhirClient, todayIn } from '@anc/shared'
+import { todayIn } from '@anc/shared/src/anc/dates'
 import { useConfig } from '@dhis2/app-runtime'
 import React, { createContext, useContext, useMemo, type ReactNode } from 'react'
 import type { FhirTransport } from '../record/open-record'
@@ -10,6 +10,26 @@ interface DoctorContextValue {
 }
 
 const DoctorContext = createContext<DoctorContextValue | null>(null)
+
+/**
+ * The FHIR client through the DHIS2 route, loaded on its first request: the find page never needs
+ * it, so it stays out of the first screen's JavaScript. A failed load is retried on the next call.
+ */
+export function lazyRouteClient(dhis2BaseUrl: string): FhirTransport {
+    let client: Promise<FhirTransport> | undefined
+    return {
+        transaction: async (bundle) => {
+            client ??= import('@anc/shared/src/fhir/client').then(
+                ({ AncFhirClient }) => new AncFhirClient({ dhis2BaseUrl }),
+                (error: unknown) => {
+                    client = undefined
+                    throw error
+                }
+            )
+            return (await client).transaction(bundle)
+        },
+    }
+}
 
 /** The FHIR client through the DHIS2 route, for the app; tests pass their own transport. */
 export const DoctorProvider = ({
@@ -24,7 +44,7 @@ export const DoctorProvider = ({
     const { baseUrl } = useConfig()
     const value = useMemo<DoctorContextValue>(
         () => ({
-            fhir: fhir ?? new AncFhirClient({ dhis2BaseUrl: baseUrl }),
+            fhir: fhir ?? lazyRouteClient(baseUrl),
             today: today ?? (() => todayIn()),
         }),
         [baseUrl, fhir, today]

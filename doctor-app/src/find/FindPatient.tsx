@@ -1,4 +1,4 @@
-import { checkPhn, formatPhnForDisplay, type PhnCheck } from '@anc/shared'
+import { checkPhn, formatPhnForDisplay, type PhnCheck } from '@anc/shared/src/phn'
 import i18n from '@dhis2/d2-i18n'
 import { Button, InputField } from '@dhis2/ui'
 import React, { useCallback, useState } from 'react'

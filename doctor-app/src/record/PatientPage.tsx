@@ -149,14 +149,14 @@ export const PatientPage = ({ phn, onBack, onOpened }: PatientPageProps) => {
             </div>
             <RecordView record={opened.record} today={today()} />
             {save.data?.status === 'saved' ? (
-                <div role="status">
+                <div role="status" className="patient-page__outcome">
                     <SaveOutcome result={save.data} onReload={reload} />
                     <Button onClick={reload}>{i18n.t('Show the updated record')}</Button>
                 </div>
             ) : (
                 <>
                     {save.data ? (
-                        <div role="alert">
+                        <div role="alert" className="patient-page__outcome">
                             <SaveOutcome result={save.data} onReload={reload} />
                         </div>
                     ) : null}
@@ -182,6 +182,7 @@ export const PatientPage = ({ phn, onBack, onOpened }: PatientPageProps) => {
                 .patient-page__bar { display: flex; gap: 8px; align-items: center; padding: 8px 16px; }
                 .patient-page__loading { display: flex; flex-direction: column; align-items: center; padding: 48px; }
                 .patient-page { padding-bottom: 32px; }
+                .patient-page__outcome { display: flex; flex-direction: column; align-items: flex-start; gap: 8px; padding: 8px 16px; }
             `}</style>
         </div>
     )

@@ -120,7 +120,7 @@ export const RecordView = ({ record, today }: { record: AncRecordView; today: st
                     ) : null}
                 </section>
             </div>
-            <section aria-label={i18n.t('Visits')}>
+            <section aria-label={i18n.t('Visits')} className="record-view__visits">
                 <h3>{i18n.t('Visits ({{count}})', { count: record.contacts.length })}</h3>
                 <VisitTimeline visits={visits} />
             </section>
@@ -156,6 +156,8 @@ export const RecordView = ({ record, today }: { record: AncRecordView; today: st
                 .record-view__columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 16px; padding: 8px 16px; }
                 .record-view__overdue { color: #b71c1c; font-weight: 500; }
                 .record-view__trends { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; padding: 8px 16px; }
+                .record-view__visits { padding: 8px 16px; }
+                .record-view__trends > h3 { grid-column: 1 / -1; }
                 .record-view section h3 { margin: 8px 0; }
             `}</style>
         </div>
