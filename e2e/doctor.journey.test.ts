@@ -145,6 +145,8 @@ it('opens her record from FHIR in one request through the route: banner, schedul
     await page.getByRole('heading', { name: patient.fullName }).waitFor()
     const body = await page.locator('main').innerText()
     expect(body.replace(/\s/g, '')).toContain(patient.phn)
+    // Contacts read as the form names things, not as stored codes.
+    expect(body).toContain('Urine protein Negative')
     await page
         .getByRole('region', { name: 'WHO contact schedule' })
         .getByText(/Next contact/)

@@ -11,6 +11,14 @@ import i18n from '@dhis2/d2-i18n'
 import React, { useMemo } from 'react'
 import { RiskFlags } from './RiskFlags'
 
+/** The option as the form shows it, never the stored code (`PLUS2` → `++`). */
+function urineProteinText(code: string): string {
+    if (code === 'NEGATIVE') return i18n.t('Negative')
+    if (code === 'TRACE') return i18n.t('Trace')
+    const plus = /^PLUS([1-4])$/.exec(code)
+    return plus ? '+'.repeat(Number(plus[1])) : code
+}
+
 function contactDetails(c: ContactView): string {
     const o = c.observations
     const parts: string[] = []
@@ -23,7 +31,7 @@ function contactDetails(c: ContactView): string {
     if (o.fetalHeartRate !== undefined) parts.push(i18n.t('FHR {{v}}/min', { v: o.fetalHeartRate }))
     if (o.haemoglobin !== undefined) parts.push(i18n.t('Hb {{v}} g/dL', { v: o.haemoglobin }))
     if (o.urineProtein !== undefined)
-        parts.push(i18n.t('Urine protein {{v}}', { v: o.urineProtein }))
+        parts.push(i18n.t('Urine protein {{v}}', { v: urineProteinText(o.urineProtein) }))
     return parts.join(' · ')
 }
 
