@@ -5,7 +5,7 @@
  *
  *   cd /work/main && node scripts/build.mjs registration-app && npx tsx bench/registration-requests.bench.ts
  *
- * (1) runs the whole local stack (e2e/support/registration-stack.ts), signs in as the midwife,
+ * (1) runs the whole local stack (devstack/src/stack/launch.ts), signs in as the midwife,
  * fills a registration, waits until the duplicate check has settled, then counts every request
  * the page makes from the click on Save until the PHN card shows. (2) builds a bare app
  * (`type: 'app'`, one <div>) with the same cli-app-scripts, loads both builds from the same
@@ -18,13 +18,13 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { startAppServer } from '../e2e/support/app-server'
 import { launchChromium } from '../e2e/support/chromium'
-import { startStack } from '../e2e/support/registration-stack'
+import { launchTestStack } from '../devstack/src/stack/launch'
 
 const ROOT = path.resolve(__dirname, '..')
 const MIDWIFE = { username: 'midwife', password: 'Anc#2026dev' }
 
 async function requestsAfterFormComplete(): Promise<string[]> {
-    const stack = await startStack()
+    const stack = await launchTestStack()
     const browser = await launchChromium()
     try {
         const context = await browser.newContext()

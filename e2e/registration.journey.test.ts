@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ATTRIBUTES, PROGRAM_ANC } from '../shared/src/metadata/ids'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
 import { launchChromium } from './support/chromium'
-import { startStack, type Stack } from './support/registration-stack'
+import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
 
 /**
  * The midwife's registration journey in real Chromium against the whole local stack (DHIS2,
@@ -21,7 +21,7 @@ const PHN_SYSTEM = 'http://fhir.health.gov.lk/ips/identifier/phn'
 
 jest.setTimeout(300_000)
 
-let stack: Stack
+let stack: LaunchedStack
 let browser: Browser
 let context: BrowserContext
 let page: Page
@@ -43,7 +43,7 @@ async function dhis2Api<T>(pathAndQuery: string): Promise<T> {
 async function fhirSearch(
     query: string
 ): Promise<{ total?: number; entry?: { resource: Record<string, unknown> }[] }> {
-    const response = await fetch(`${stack.urls.fhir}/${query}`, {
+    const response = await fetch(`${stack.urls.fhir}/fhir/${query}`, {
         headers: {
             authorization: basic(DEV_SECRETS.fhirUsername, DEV_SECRETS.fhirPassword),
             accept: 'application/fhir+json',
@@ -117,7 +117,7 @@ beforeAll(async () => {
         throw new Error('Build the app first: node scripts/build.mjs registration-app')
     }
     mkdirSync(SCREENSHOTS, { recursive: true })
-    stack = await startStack()
+    stack = await launchTestStack()
     browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
     page = await context.newPage()
