@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The README's test command (`npm test`), also run by .ci/run:
-//   chromium present -> i18n catalogue current -> type-check -> lint + format -> Jest unit and
-//   node projects -> build the three apps -> Jest e2e project (Chromium) -> one summary line.
+//   chromium present -> i18n catalogue current -> type-check -> lint + format -> build the three
+//   apps -> Jest unit and node projects -> Jest e2e project (Chromium) -> one summary line.
 // Every step runs even if an earlier one failed, so one run shows every problem; the exit code
 // is non-zero if anything failed. The last line is `N passed, N failed`, computed from Jest's
 // JSON results plus one entry per check step (CI reads that line, not Jest's own summary).
@@ -48,6 +48,10 @@ await step('type-check (tsc, strict)', bin('tsc'), ['--noEmit', '-p', '.'])
 await step('lint (eslint)', bin('eslint'), ['--max-warnings=0', '.'])
 await step('format (prettier)', bin('prettier'), ['--check', '.'])
 
+// The builds come before Jest: the deploy tests install the apps' zips, the journeys load them.
+const built =
+    skipBuild || (await step('build the three apps', process.execPath, ['scripts/build.mjs']))
+
 const unitJson = path.join(results, 'jest-unit.json')
 rmSync(unitJson, { force: true })
 await step(
@@ -67,8 +71,6 @@ await step(
 
 let e2eJson
 if (!skipE2e) {
-    const built =
-        skipBuild || (await step('build the three apps', process.execPath, ['scripts/build.mjs']))
     if (built && chromiumOk) {
         e2eJson = path.join(results, 'jest-e2e.json')
         rmSync(e2eJson, { force: true })
