@@ -18,6 +18,7 @@ import {
     OPTION_SETS,
     PROGRAM_ANC,
     PROGRAM_STAGES,
+    SEX_CODES,
     TRACKED_ENTITY_TYPE_PERSON,
     USER_ROLES,
 } from '../../shared/src/metadata/ids'
@@ -57,12 +58,14 @@ const optionSetDefs: { id: string; code: string; name: string; options: OptionDe
         code: 'ANC_SEX',
         name: 'ANC Sex',
         // The codes shared/src/claims writes and shared/src/fhir maps to AdministrativeGender.
-        options: [
-            { id: 'ancOpSexFem', code: 'FEMALE', name: 'Female' },
-            { id: 'ancOpSexMal', code: 'MALE', name: 'Male' },
-            { id: 'ancOpSexOth', code: 'OTHER', name: 'Other' },
-            { id: 'ancOpSexUnk', code: 'UNKNOWN', name: 'Unknown' },
-        ],
+        options: (
+            [
+                ['ancOpSexFem', 'Female'],
+                ['ancOpSexMal', 'Male'],
+                ['ancOpSexOth', 'Other'],
+                ['ancOpSexUnk', 'Unknown'],
+            ] as const
+        ).map(([id, name], index) => ({ id, code: SEX_CODES[index] as string, name })),
     },
     {
         id: OPTION_SETS.verificationStatus,

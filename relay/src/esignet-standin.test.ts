@@ -67,11 +67,15 @@ afterAll(async () => {
 
 /** Starts the stand-in as a child process (see testing/esignet-standin-process.ts). */
 async function startStandIn(dataDir: string): Promise<{ url: string }> {
-    const tsx = path.join(REPO, 'node_modules/.bin/tsx')
-    child = spawn(tsx, [path.join(__dirname, 'testing/esignet-standin-process.ts'), dataDir], {
-        cwd: REPO,
-        stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    // One process (not the tsx CLI's wrapper and grandchild), so stopping it stops the server.
+    child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(__dirname, 'testing/esignet-standin-process.ts'), dataDir],
+        {
+            cwd: REPO,
+            stdio: ['ignore', 'pipe', 'inherit'],
+        }
+    )
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream })
     const first = await new Promise<string>((resolve, reject) => {
         lines.once('line', resolve)

@@ -146,22 +146,39 @@ export function isPublicPath(url: string): boolean {
     )
 }
 
+/**
+ * DHIS2 keeps the authenticated principal in the HTTP session, so a signed-in request costs no
+ * user look-up. We mirror that with a short-lived in-memory copy over the durable sessions table
+ * (which is what survives a restart); logout drops it at once.
+ */
+const PRINCIPAL_CACHE_MS = 30_000
+const principals = new Map<string, { user: User; until: number }>()
+
+async function sessionUser(db: Db, sessionId: string): Promise<User | undefined> {
+    const cached = principals.get(sessionId)
+    if (cached && cached.until > Date.now()) return cached.user
+    principals.delete(sessionId)
+    const { rows } = await db.query<{ user_id: string }>(
+        'select user_id from sessions where id = $1 and expires_at > now()',
+        [sessionId]
+    )
+    const userId = rows[0]?.user_id
+    const user = userId ? await loadUser(db, 'id', userId) : undefined
+    if (!user || user.disabled) return undefined
+    const principal = stripHash(user)
+    principals.set(sessionId, { user: principal, until: Date.now() + PRINCIPAL_CACHE_MS })
+    return principal
+}
+
 export function registerAuth(app: FastifyInstance, db: Db): void {
     // Resolve the user from the session cookie or HTTP Basic, on every request.
     app.addHook('onRequest', async (request, reply) => {
         const sessionId = request.cookies[SESSION_COOKIE]
         if (sessionId) {
-            const { rows } = await db.query<{ user_id: string }>(
-                'select user_id from sessions where id = $1 and expires_at > now()',
-                [sessionId]
-            )
-            const userId = rows[0]?.user_id
-            if (userId) {
-                const user = await loadUser(db, 'id', userId)
-                if (user && !user.disabled) {
-                    request.user = stripHash(user)
-                    request.sessionId = sessionId
-                }
+            const user = await sessionUser(db, sessionId)
+            if (user) {
+                request.user = user
+                request.sessionId = sessionId
             }
         }
         const header = request.headers.authorization
@@ -194,8 +211,10 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     })
 
     const logout = async (request: FastifyRequest, reply: FastifyReply) => {
-        if (request.sessionId)
+        if (request.sessionId) {
+            principals.delete(request.sessionId)
             await db.query('delete from sessions where id = $1', [request.sessionId])
+        }
         reply.clearCookie(SESSION_COOKIE, { path: '/' })
         return reply.redirect('/dhis-web-login/')
     }

@@ -13,7 +13,6 @@ import { DEV_SECRETS } from './dev-secrets'
  * browser journeys (free ports, a temporary data directory).
  */
 const REPO_ROOT = path.resolve(__dirname, '../../..')
-const TSX_CLI = require.resolve('tsx/cli')
 
 export const SERVICE_ORDER: ServiceName[] = ['esignet', 'fhir', 'relay', 'dhis2']
 
@@ -158,13 +157,19 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
 
     const spawnService = (name: ServiceName): RunningService => {
         const definition = definitions.get(name) as ServiceDefinition
-        const child = spawn(process.execPath, [TSX_CLI, path.join(REPO_ROOT, definition.script)], {
-            cwd: REPO_ROOT,
-            env: { ...env, ANC_DATA_DIR: dataDir, ...definition.env },
-            // Own process group: Ctrl-C reaches only the launcher, which stops services in order.
-            detached: true,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        })
+        // `--import tsx` keeps each service one process, so signals reach the server itself
+        // (the tsx CLI would run it in a grandchild that a SIGKILL of the wrapper leaves behind).
+        const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', path.join(REPO_ROOT, definition.script)],
+            {
+                cwd: REPO_ROOT,
+                env: { ...env, ANC_DATA_DIR: dataDir, ...definition.env },
+                // Own process group: Ctrl-C reaches only the launcher, which stops services in order.
+                detached: true,
+                stdio: ['ignore', 'pipe', 'pipe'],
+            }
+        )
         const entry: RunningService = { definition, child, output: [] }
         const collect = (chunk: Buffer) => {
             for (const line of chunk.toString().split('\n').filter(Boolean)) {

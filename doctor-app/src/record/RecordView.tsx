@@ -5,6 +5,7 @@ import {
     VisitTimeline,
     type AncRecordView,
     type ContactView,
+    type ObservationValue,
     type TimelineVisit,
 } from '@anc/shared'
 import i18n from '@dhis2/d2-i18n'
@@ -12,7 +13,8 @@ import React, { useMemo } from 'react'
 import { RiskFlags } from './RiskFlags'
 
 /** The option as the form shows it, never the stored code (`PLUS2` → `++`). */
-function urineProteinText(code: string): string {
+function urineProteinText(value: ObservationValue): string {
+    const code = String(value)
     if (code === 'NEGATIVE') return i18n.t('Negative')
     if (code === 'TRACE') return i18n.t('Trace')
     const plus = /^PLUS([1-4])$/.exec(code)

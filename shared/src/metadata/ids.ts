@@ -97,3 +97,7 @@ export const AUTHORITIES = {
 
 /** What DHIS2 accepts as a UID: 11 characters, a letter then letters or digits. */
 export const DHIS2_UID_PATTERN = /^[A-Za-z][A-Za-z0-9]{10}$/
+
+/** Option codes of the sex option set: what shared/claims writes and shared/fhir maps. */
+export const SEX_CODES = ['FEMALE', 'MALE', 'OTHER', 'UNKNOWN'] as const
+export type SexCode = (typeof SEX_CODES)[number]

@@ -30,7 +30,9 @@ export interface SpawnedDhis2 {
 }
 
 /**
- * Runs the stand-in as its own process (`tsx main.ts`), the way `npm start` does. Tests cannot
+ * Runs the stand-in as its own process (`node --import tsx main.ts`), the way `npm start` does.
+ * One process, not the tsx CLI (which runs the script in a grandchild): a SIGKILL must reach the
+ * server itself, or a crash test kills only the wrapper and the server lives on. Tests cannot
  * host it in-process: PGlite loads Node built-ins with dynamic import(), which Jest's VM refuses
  * without --experimental-vm-modules.
  */
@@ -38,7 +40,7 @@ export function spawnDhis2(
     dataRoot: string,
     env: Record<string, string> = {}
 ): Promise<SpawnedDhis2> {
-    const child = spawn(process.execPath, [require.resolve('tsx/cli'), MAIN], {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
         env: { ...process.env, DHIS2_PORT: '0', ANC_DATA_DIR: dataRoot, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
     })
