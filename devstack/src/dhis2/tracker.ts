@@ -109,35 +109,29 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const entities: TrackedEntityIn[] = []
         const enrollments: EnrollmentIn[] = []
         const events: EventIn[] = []
+        const addEvent = (ev: EventIn) => {
+            ev.event ??= generateUid()
+            events.push(ev)
+        }
+        const addEnrollment = (en: EnrollmentIn) => {
+            en.enrollment ??= generateUid()
+            enrollments.push(en)
+            for (const ev of en.events ?? []) {
+                ev.enrollment = en.enrollment
+                ev.program ??= en.program
+                addEvent(ev)
+            }
+        }
         for (const te of body.trackedEntities ?? []) {
             te.trackedEntity ??= generateUid()
             entities.push(te)
             for (const en of te.enrollments ?? []) {
-                en.enrollment ??= generateUid()
                 en.trackedEntity = te.trackedEntity
-                enrollments.push(en)
-                for (const ev of en.events ?? []) {
-                    ev.event ??= generateUid()
-                    ev.enrollment = en.enrollment
-                    ev.program ??= en.program
-                    events.push(ev)
-                }
+                addEnrollment(en)
             }
         }
-        for (const en of body.enrollments ?? []) {
-            en.enrollment ??= generateUid()
-            enrollments.push(en)
-            for (const ev of en.events ?? []) {
-                ev.event ??= generateUid()
-                ev.enrollment = en.enrollment
-                ev.program ??= en.program
-                events.push(ev)
-            }
-        }
-        for (const ev of body.events ?? []) {
-            ev.event ??= generateUid()
-            events.push(ev)
-        }
+        for (const en of body.enrollments ?? []) addEnrollment(en)
+        for (const ev of body.events ?? []) addEvent(ev)
 
         const errors: ErrorReport[] = []
         const err = (trackerType: TrackerType, uid: string, errorCode: string, message: string) =>
