@@ -98,13 +98,21 @@ function validate(body: Partial<Route>): string | undefined {
 }
 
 export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptions): void {
+    // DHIS2 serves routes from its Hibernate cache, not a query per run. The handlers below are the
+    // only writers after seeding, and each drops the cache once its write is committed.
+    const cache = new Map<string, Route>()
     const find = async (idOrCode: string): Promise<Route | undefined> => {
+        const cached = cache.get(idOrCode)
+        if (cached) return cached
         const { rows } = await db.query<{ data: Route }>(
             'select data from routes where id = $1 or code = $1',
             [idOrCode]
         )
-        return rows[0]?.data
+        const route = rows[0]?.data
+        if (route) cache.set(idOrCode, route)
+        return route
     }
+
     const canManage = (user: User | undefined) =>
         hasAuthority(user, 'F_ROUTE_PUBLIC_ADD', 'F_ROUTE_PRIVATE_ADD')
 
@@ -138,6 +146,7 @@ export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptio
                 route.name,
                 JSON.stringify(route),
             ])
+            cache.clear()
         } catch (error) {
             if ((error as { code?: string }).code === '23505')
                 return sendMessage(reply, 409, 'A route with this id, code or name already exists')
@@ -167,6 +176,7 @@ export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptio
             route.name,
             JSON.stringify(route),
         ])
+        cache.clear()
         return sendMessage(reply, 200, undefined, { response: { uid: route.id } })
     })
     app.delete('/api/routes/:id', async (request, reply) => {
@@ -175,6 +185,7 @@ export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptio
         const existing = await find((request.params as { id: string }).id)
         if (!existing) return sendMessage(reply, 404, 'Route not found')
         await db.query('delete from routes where id = $1', [existing.id])
+        cache.clear()
         return sendMessage(reply, 200, undefined, { response: { uid: existing.id } })
     })
 
@@ -292,14 +303,20 @@ async function runRoute(
 interface Upstream {
     status: number
     headers: http.IncomingHttpHeaders
-    body: Buffer
+    /** The upstream body, not yet read: it is piped to the client as it arrives. */
+    body: http.IncomingMessage
 }
 
 // DHIS2 proxies routes through a pooled HTTP client; reusing connections keeps the stand-in's
 // route overhead comparable instead of paying a TCP handshake per call.
 const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 32 })
 
-/** Plain node:http, so bodies stay byte-exact (no transparent decompression) as in DHIS2 2.41. */
+/**
+ * Plain node:http, so bodies stay byte-exact (no transparent decompression). The body is streamed
+ * as DHIS2 2.42+ does (2.40/2.41 buffer it first), so a large FHIR answer is not held in memory.
+ * `timeoutMs` is a read timeout: no byte for that long before the headers rejects with a
+ * TimeoutError (the caller's 504); a body that stalls later is cut off, too late for a status.
+ */
 export function forward(
     target: URL,
     method: string,
@@ -309,27 +326,15 @@ export function forward(
 ): Promise<Upstream> {
     return new Promise((resolve, reject) => {
         const req = http.request(target, { method, headers, agent: upstreamAgent }, (res) => {
-            const chunks: Buffer[] = []
-            res.on('data', (c: Buffer) => chunks.push(c))
-            res.on('end', () => {
-                clearTimeout(timer)
-                resolve({
-                    status: res.statusCode ?? 502,
-                    headers: res.headers,
-                    body: Buffer.concat(chunks),
-                })
-            })
-            res.on('error', reject)
+            resolve({ status: res.statusCode ?? 502, headers: res.headers, body: res })
         })
-        const timer = setTimeout(() => {
+        // Node drops this idle timer when the response ends and the socket goes back to the pool.
+        req.setTimeout(timeoutMs, () => {
             const error = new Error('upstream timed out')
             error.name = 'TimeoutError'
             req.destroy(error)
-        }, timeoutMs)
-        req.on('error', (error) => {
-            clearTimeout(timer)
-            reject(error)
         })
+        req.on('error', reject)
         req.end(body)
     })
 }

@@ -22,6 +22,7 @@ jest.setTimeout(60_000)
 let dhis2: SpawnedDhis2
 const data = tempDataRoot()
 let upstream: http.Server
+const BIG = Buffer.from(Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * 7919) % 251))
 let upstreamUrl: string
 
 beforeAll(async () => {
@@ -32,6 +33,26 @@ beforeAll(async () => {
         req.on('end', () => {
             if (req.url?.startsWith('/slow')) {
                 setTimeout(() => res.end('late'), 2500).unref()
+                return
+            }
+            if (req.url?.startsWith('/big')) {
+                // 3 MiB in 64 KiB chunks, yielding between them: the route must pass it on whole.
+                res.writeHead(200, {
+                    'content-type': 'application/octet-stream',
+                    'content-length': String(BIG.length),
+                })
+                let offset = 0
+                const next = () => {
+                    if (offset >= BIG.length) return void res.end()
+                    res.write(BIG.subarray(offset, (offset += 65_536)))
+                    setImmediate(next)
+                }
+                return next()
+            }
+            if (req.url?.startsWith('/stall')) {
+                // Headers and half a body, then silence for longer than the route's read timeout.
+                res.writeHead(200, { 'content-type': 'application/json', 'content-length': '20' })
+                res.write('{"entry": [')
                 return
             }
             res.writeHead(201, {
@@ -373,6 +394,43 @@ describe('routes', () => {
 
     it('gives 504 when the upstream is slower than responseTimeoutSeconds', async () => {
         expect((await api('/api/routes/echo/run/slow', { auth: DOCTOR })).status).toBe(504)
+    })
+
+    it('passes a large upstream body on byte for byte', async () => {
+        const response = await api('/api/routes/echo/run/big', { auth: DOCTOR })
+        expect(response.status).toBe(200)
+        expect(response.headers.get('content-length')).toBe(String(BIG.length))
+        expect(Buffer.from(await response.arrayBuffer()).equals(BIG)).toBe(true)
+    })
+
+    it('cuts off a body that stalls after the headers instead of hanging the client', async () => {
+        const response = await api('/api/routes/echo/run/stall', { auth: DOCTOR })
+        expect(response.status).toBe(200)
+        await expect(response.text()).rejects.toThrow()
+    })
+
+    it('applies a route change or deletion on the very next run', async () => {
+        const create = await api('/api/routes', {
+            method: 'POST',
+            auth: ADMIN,
+            body: JSON.stringify({ name: 'moving', code: 'moving', url: `${upstreamUrl}/**` }),
+        })
+        const id = (await create.json()).response.uid as string
+        expect((await api('/api/routes/moving/run/a', { auth: ADMIN })).status).toBe(201)
+        const update = (route: Record<string, unknown>) =>
+            api(`/api/routes/${id}`, {
+                method: 'PUT',
+                auth: ADMIN,
+                body: JSON.stringify({ name: 'moving', code: 'moving', ...route }),
+            })
+        expect((await update({ url: `${upstreamUrl}/**`, disabled: true })).status).toBe(200)
+        expect((await api('/api/routes/moving/run/a', { auth: ADMIN })).status).toBe(404)
+        expect((await update({ url: `${upstreamUrl}/v2/**` })).status).toBe(200)
+        const moved = await api('/api/routes/moving/run/a', { auth: ADMIN })
+        expect((await moved.json()).url).toBe('/v2/a')
+        expect((await api(`/api/routes/${id}`, { method: 'DELETE', auth: ADMIN })).status).toBe(200)
+        expect((await api('/api/routes/moving/run/a', { auth: ADMIN })).status).toBe(404)
+        expect((await api(`/api/routes/${id}/run/a`, { auth: ADMIN })).status).toBe(404)
     })
 
     it('gives 403 to a user without the route authority', async () => {
