@@ -161,7 +161,14 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
         // (the tsx CLI would run it in a grandchild that a SIGKILL of the wrapper leaves behind).
         const child = spawn(
             process.execPath,
-            ['--import', 'tsx', path.join(REPO_ROOT, definition.script)],
+            [
+                // e.g. ANC_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile services
+                // (Node refuses --cpu-prof in NODE_OPTIONS).
+                ...(env.ANC_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+                '--import',
+                'tsx',
+                path.join(REPO_ROOT, definition.script),
+            ],
             {
                 cwd: REPO_ROOT,
                 env: { ...env, ANC_DATA_DIR: dataDir, ...definition.env },
