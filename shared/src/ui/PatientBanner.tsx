@@ -1,7 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
 import React from 'react'
 import type { PatientView } from '../fhir/from-bundle'
-import { formatPhnForDisplay } from '../phn'
+import { formatPhnForDisplay, type PhnConfig } from '../phn'
 import { formatGestationalAgeText, pregnancyDates } from './format'
 import { VerifiedBadge } from './VerifiedBadge'
 
@@ -18,6 +18,8 @@ export interface PatientBannerProps
     edd?: string
     /** For tests and for showing a past date; defaults to today in the browser's time zone. */
     today?: string
+    /** The operator's PHN format (display grouping); the shipped default otherwise. */
+    phnConfig?: PhnConfig
 }
 
 /** Who this record is about, at a glance: name, age, PHN, verification, GA today and EDD. */
@@ -31,7 +33,10 @@ export const PatientBanner = (props: PatientBannerProps) => {
                 ? notRecorded
                 : i18n.t('{{count}} years', { count: dates.ageYears }),
         ],
-        [i18n.t('PHN'), props.phn ? formatPhnForDisplay(props.phn) : i18n.t('Not issued')],
+        [
+            i18n.t('PHN'),
+            props.phn ? formatPhnForDisplay(props.phn, props.phnConfig) : i18n.t('Not issued'),
+        ],
         [
             i18n.t('Gestational age today'),
             dates.gestationalAge

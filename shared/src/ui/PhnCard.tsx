@@ -2,7 +2,7 @@ import i18n from '@dhis2/d2-i18n'
 import { Button, Card, IconFileDocument16 } from '@dhis2/ui'
 import { QRCodeSVG } from 'qrcode.react'
 import React from 'react'
-import { formatPhnForDisplay } from '../phn'
+import { formatPhnForDisplay, type PhnConfig } from '../phn'
 
 export interface PhnCardProps {
     phn: string
@@ -13,14 +13,24 @@ export interface PhnCardProps {
     issuedBy?: string
     /** Defaults to window.print (tests pass their own). */
     onPrint?: () => void
+    /** The operator's PHN format (display grouping); the shipped default otherwise. */
+    phnConfig?: PhnConfig
 }
 
 /**
- * The card a woman takes home: PHN in large digits and as a QR code (the 10 digits only, so any
+ * The card a woman takes home: PHN in large digits and as a QR code (the bare digits, so any
  * scanner types it straight into the doctor's search). Printing shows only the card.
  */
-export const PhnCard = ({ phn, name, birthDate, issuedOn, issuedBy, onPrint }: PhnCardProps) => {
-    const display = formatPhnForDisplay(phn)
+export const PhnCard = ({
+    phn,
+    name,
+    birthDate,
+    issuedOn,
+    issuedBy,
+    onPrint,
+    phnConfig,
+}: PhnCardProps) => {
+    const display = formatPhnForDisplay(phn, phnConfig)
     return (
         <div className="anc-phn-card">
             <Card>
