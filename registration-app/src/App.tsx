@@ -1,3 +1,4 @@
+import { AncConfigProvider } from '@anc/shared/src/config'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { useFhirOutbox } from '@anc/shared/src/tracker'
 import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
@@ -63,19 +64,25 @@ export const RegistrationApp = () => {
                 <PendingSync />
             </header>
             <main>
-                <Suspense
-                    fallback={
-                        <p role="status">
-                            <CircularLoader small /> {i18n.t('Loading…')}
-                        </p>
-                    }
-                >
-                    {route.page === 'find' ? <FindPage /> : null}
-                    {route.page === 'register' ? <RegisterPage /> : null}
-                    {route.page === 'record' ? (
-                        <RecordPage key={route.trackedEntity} trackedEntity={route.trackedEntity} />
-                    ) : null}
-                </Suspense>
+                {/* The operator's settings (PHN format, claims and FHIR mappings) before any page. */}
+                <AncConfigProvider>
+                    <Suspense
+                        fallback={
+                            <p role="status">
+                                <CircularLoader small /> {i18n.t('Loading…')}
+                            </p>
+                        }
+                    >
+                        {route.page === 'find' ? <FindPage /> : null}
+                        {route.page === 'register' ? <RegisterPage /> : null}
+                        {route.page === 'record' ? (
+                            <RecordPage
+                                key={route.trackedEntity}
+                                trackedEntity={route.trackedEntity}
+                            />
+                        ) : null}
+                    </Suspense>
+                </AncConfigProvider>
             </main>
             <style>{`
                 .reg-app { max-width: 1040px; margin: 0 auto; padding: 16px; }

@@ -1,7 +1,8 @@
 /**
  * Component-test harness: the real app pages over app-runtime's CustomDataProvider, backed by a
  * small in-memory tracker (unique attributes enforced with E1064 like DHIS2), a datastore for the
- * outbox, and injectable eSignet / FHIR services. Every request is recorded.
+ * outbox and the operator's configuration, and injectable eSignet / FHIR services. Every request
+ * is recorded.
  */
 import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
 import {
@@ -37,7 +38,17 @@ export interface Recorded {
 
 const UNIQUE = [ATTRIBUTES.phn, ATTRIBUTES.phnSerial, ATTRIBUTES.esignetSub, ATTRIBUTES.nic]
 
-export function fakeDhis2(options: { people?: TrackedEntity[]; relayConfig?: 'ok' | 'down' } = {}) {
+/** What an operator stored in the datastore (namespace `anc`), by key; absent keys answer 404. */
+export type StoredConfig = Partial<Record<'claims-mapping' | 'fhir-config' | 'phn-config', unknown>>
+
+export function fakeDhis2(
+    options: {
+        people?: TrackedEntity[]
+        relayConfig?: 'ok' | 'down'
+        config?: StoredConfig
+        configDown?: boolean
+    } = {}
+) {
     const people = new Map((options.people ?? []).map((te) => [te.trackedEntity, te]))
     const outbox = new Map<string, unknown>()
     const requests: Recorded[] = []
@@ -68,7 +79,17 @@ export function fakeDhis2(options: { people?: TrackedEntity[]; relayConfig?: 'ok
             return answer(type, { type, resource, ...query })
         }
 
+    const configKey = (key: keyof StoredConfig) =>
+        record(`dataStore/anc/${key}`, () => {
+            if (options.configDown) throw httpError(500)
+            if (!options.config || !Object.hasOwn(options.config, key)) throw httpError(404)
+            return options.config[key]
+        })
+
     const data = {
+        'dataStore/anc/claims-mapping': configKey('claims-mapping'),
+        'dataStore/anc/fhir-config': configKey('fhir-config'),
+        'dataStore/anc/phn-config': configKey('phn-config'),
         me: record('me', () => ({ organisationUnits: [{ id: MOH_AREA }] })),
         programs: record('programs', () => ({
             organisationUnits: [

@@ -1,3 +1,4 @@
+import { useLoadedAncConfig } from '@anc/shared/src/config'
 import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
 import { formatPhnForDisplay } from '@anc/shared/src/phn'
 import i18n from '@dhis2/d2-i18n'
@@ -36,6 +37,7 @@ export const DuplicatePanel = ({
     acknowledged,
 }: DuplicatePanelProps) => {
     const certain = candidates.some(isCertainDuplicate)
+    const { phn: phnConfig } = useLoadedAncConfig()
     return (
         <div role="alert" data-test="duplicate-panel">
             <NoticeBox
@@ -66,7 +68,9 @@ export const DuplicatePanel = ({
                                 </span>{' '}
                                 {phn ? (
                                     <span>
-                                        {i18n.t('PHN {{phn}}', { phn: formatPhnForDisplay(phn) })}
+                                        {i18n.t('PHN {{phn}}', {
+                                            phn: formatPhnForDisplay(phn, phnConfig),
+                                        })}
                                     </span>
                                 ) : null}{' '}
                                 <em>({candidate.reasons.map(reasonText).join(', ')})</em>{' '}

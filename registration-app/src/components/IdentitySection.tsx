@@ -1,4 +1,5 @@
 import { type SigninFailure } from '@anc/shared/src/esignet/outcomes'
+import { SEX_CODES } from '@anc/shared/src/metadata/ids'
 import { VerifiedBadge } from '@anc/shared/src/ui/VerifiedBadge'
 import i18n from '@dhis2/d2-i18n'
 import {
@@ -10,7 +11,6 @@ import {
     TextAreaField,
 } from '@dhis2/ui'
 import React from 'react'
-import { SEX_CODES } from '../registration/config'
 import type { FieldErrors, PersonField, PersonValues, Verification } from '../registration/form'
 
 export type VerifyState =

@@ -1,7 +1,8 @@
+import { useLoadedAncConfig } from '@anc/shared/src/config'
 import { isFailure } from '@anc/shared/src/esignet/outcomes'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
-import { checkPhn, formatPhnForDisplay } from '@anc/shared/src/phn'
+import { checkPhn, formatPhnForDisplay, phnLength } from '@anc/shared/src/phn'
 import {
     searchTrackedEntities,
     useTrackerEngine,
@@ -28,31 +29,39 @@ type SearchState =
     | { status: 'done'; results: TrackedEntity[]; by: string }
     | { status: 'failed'; message: string }
 
-const ResultList = ({ results }: { results: TrackedEntity[] }) => (
-    <ul className="reg-results">
-        {results.map((te) => {
-            const phn = attributeValue(te, ATTRIBUTES.phn)
-            return (
-                <li key={te.trackedEntity}>
-                    <a href={`#/record/${te.trackedEntity}`}>{displayName(te)}</a>{' '}
-                    <span>
-                        {i18n.t('born {{date}}', {
-                            date: attributeValue(te, ATTRIBUTES.birthDate) ?? '—',
-                        })}
-                    </span>{' '}
-                    {phn ? (
-                        <span>{i18n.t('PHN {{phn}}', { phn: formatPhnForDisplay(phn) })}</span>
-                    ) : null}
-                </li>
-            )
-        })}
-    </ul>
-)
+const ResultList = ({ results }: { results: TrackedEntity[] }) => {
+    const { phn: phnConfig } = useLoadedAncConfig()
+    return (
+        <ul className="reg-results">
+            {results.map((te) => {
+                const phn = attributeValue(te, ATTRIBUTES.phn)
+                return (
+                    <li key={te.trackedEntity}>
+                        <a href={`#/record/${te.trackedEntity}`}>{displayName(te)}</a>{' '}
+                        <span>
+                            {i18n.t('born {{date}}', {
+                                date: attributeValue(te, ATTRIBUTES.birthDate) ?? '—',
+                            })}
+                        </span>{' '}
+                        {phn ? (
+                            <span>
+                                {i18n.t('PHN {{phn}}', {
+                                    phn: formatPhnForDisplay(phn, phnConfig),
+                                })}
+                            </span>
+                        ) : null}
+                    </li>
+                )
+            })}
+        </ul>
+    )
+}
 
 /** Find first: an existing record is opened rather than re-entered. */
 export const FindPage = () => {
     const engine = useTrackerEngine()
     const services = useServices()
+    const { phn: phnConfig } = useLoadedAncConfig()
     const [language] = useLanguage()
     const relayConfig = useRelayConfig()
     const signinReady = useSigninReady('idle')
@@ -92,13 +101,13 @@ export const FindPage = () => {
     }
 
     const searchPhn = () => {
-        const check = checkPhn(phn)
+        const check = checkPhn(phn, phnConfig)
         if (check.status !== 'valid') {
             setPhnError(
                 check.status === 'badCheckDigit'
                     ? i18n.t('This PHN has a typing mistake (the check digit does not match).')
                     : check.status === 'incomplete'
-                      ? i18n.t('A PHN has {{count}} digits.', { count: 10 })
+                      ? i18n.t('A PHN has {{count}} digits.', { count: phnLength(phnConfig) })
                       : i18n.t('A PHN has digits only.')
             )
             return

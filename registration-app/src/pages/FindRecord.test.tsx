@@ -1,6 +1,6 @@
 import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
 import { type TrackedEntity } from '@anc/shared/src/tracker'
-import { configure, screen, waitFor } from '@testing-library/react'
+import { configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { CLINIC, NIMALI_CLAIMS, NIMALI_SUB, fakeDhis2, renderApp } from '../test-support'
 
@@ -53,7 +53,7 @@ describe('find first', () => {
         const dhis2 = fakeDhis2({ people: [KUMARI] })
         renderApp(dhis2, {}, '#/find')
         const user = userEvent.setup()
-        await user.type(screen.getByRole('textbox', { name: 'Name' }), 'kumari')
+        await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'kumari')
         const dob = document.querySelector<HTMLInputElement>('[name="searchBirthDate"]')!
         await user.type(dob, '1999-02-03')
         await user.click(screen.getByRole('button', { name: 'Find by name and date of birth' }))
@@ -112,5 +112,34 @@ describe('record page: verify later', () => {
         expect(dhis2.requests.some((r) => r.resource === 'tracker')).toBe(false)
         await user.click(screen.getByRole('button', { name: 'Open this record' }))
         await waitFor(() => expect(window.location.hash).toBe('#/record/teOwner0001'))
+    })
+})
+
+describe("record page: the operator's settings", () => {
+    it('shows the PHN in the configured grouping and sends her record with the configured FHIR systems', async () => {
+        const dhis2 = fakeDhis2({
+            people: [KUMARI],
+            config: {
+                'phn-config': { displayGroups: [4, 6] },
+                'fhir-config': { systems: { phn: 'https://nehr.example.lk/id/phn' } },
+            },
+        })
+        const pushFhir = jest.fn().mockResolvedValue({})
+        renderApp(dhis2, { pushFhir }, '#/record/teKumari001')
+        const user = userEvent.setup()
+        const banner = await screen.findByRole('region', { name: 'Patient summary' })
+        expect(within(banner).getByText('0000 000016')).toBeInTheDocument()
+        await user.click(screen.getByRole('button', { name: 'Send to national record' }))
+        await screen.findByText('Sent to the national record.')
+        const bundle = pushFhir.mock.calls[0][0] as {
+            entry: { resource: { resourceType: string; identifier?: unknown[] } }[]
+        }
+        const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource
+        expect(patient.identifier).toContainEqual(
+            expect.objectContaining({
+                system: 'https://nehr.example.lk/id/phn',
+                value: '0000000016',
+            })
+        )
     })
 })

@@ -1,3 +1,4 @@
+import { useLoadedAncConfig } from '@anc/shared/src/config'
 import { isFailure } from '@anc/shared/src/esignet/outcomes'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { ATTRIBUTES, DATA_ELEMENTS, DATASTORE, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
@@ -42,6 +43,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
     const record = useTrackedEntity(trackedEntity, PROGRAM_ANC)
     const engine = useTrackerEngine()
     const services = useServices()
+    const config = useLoadedAncConfig()
     const [language] = useLanguage()
     const relayConfig = useRelayConfig()
     const signinReady = useSigninReady('now')
@@ -116,6 +118,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                     now: services.now(),
                     outbox: services.outbox,
                     pushFhir: services.pushFhir,
+                    config,
                 })
                 if (result.kind === 'duplicate') {
                     setAction({ status: 'duplicate', existing: result.existing })
@@ -151,9 +154,10 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
 
     const resend = () => {
         setAction({ status: 'working', what: 'send' })
-        void sendToFhir({ today, outbox: services.outbox, pushFhir: services.pushFhir }, te).then(
-            (fhir) => afterSend(fhir, i18n.t('Sent to the national record.'))
-        )
+        void sendToFhir(
+            { today, outbox: services.outbox, pushFhir: services.pushFhir, config },
+            te
+        ).then((fhir) => afterSend(fhir, i18n.t('Sent to the national record.')))
     }
 
     return (
@@ -173,6 +177,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                     : {})}
                 {...(value(ATTRIBUTES.birthDate) ? { birthDate: value(ATTRIBUTES.birthDate) } : {})}
                 {...(phn ? { phn } : {})}
+                phnConfig={config.phn}
                 {...(firstContactValue(te, DATA_ELEMENTS.lmp)
                     ? { lmp: firstContactValue(te, DATA_ELEMENTS.lmp) }
                     : {})}
@@ -224,6 +229,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
             {phn ? (
                 <PhnCard
                     phn={phn}
+                    phnConfig={config.phn}
                     name={name}
                     {...(value(ATTRIBUTES.birthDate)
                         ? { birthDate: value(ATTRIBUTES.birthDate) }

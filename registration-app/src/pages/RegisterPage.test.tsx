@@ -236,6 +236,7 @@ describe('registration without verification', () => {
         const dhis2 = fakeDhis2()
         renderApp(dhis2)
         const user = userEvent.setup()
+        await screen.findByRole('form', { name: 'Register a pregnant woman' })
         await user.type(input('fullName'), 'Kumari Silva')
         setValue('birthDate', '1999-02-03')
         await fillPregnancy()
@@ -263,6 +264,7 @@ describe('registration without verification', () => {
         })
         renderApp(dhis2)
         const user = userEvent.setup()
+        await screen.findByRole('form', { name: 'Register a pregnant woman' })
         await user.type(input('fullName'), 'Nimali Perera')
         setValue('birthDate', '1996-05-14')
         await user.type(input('phone'), '077 123 4567')
@@ -300,5 +302,91 @@ describe('FHIR failure', () => {
         await screen.findByText('All records are in the national record')
         expect(dhis2.outbox.size).toBe(0)
         await act(async () => undefined)
+    })
+})
+
+describe("the operator's settings from the DHIS2 datastore", () => {
+    it('issue the PHN, map the phone and write the FHIR identifier as configured', async () => {
+        const dhis2 = fakeDhis2({
+            config: {
+                'phn-config': { algorithm: 'luhn', displayGroups: [5, 5] },
+                'fhir-config': { systems: { phn: 'https://nehr.example.lk/id/phn' } },
+                'claims-mapping': {
+                    phone: { defaultCountryCode: '91', nationalNumberLengths: [10] },
+                },
+            },
+        })
+        const pushFhir = jest.fn().mockResolvedValue({ resourceType: 'Bundle' })
+        renderApp(dhis2, { verifyIdentity: verified(), pushFhir })
+        const user = userEvent.setup()
+        await user.click(await waitForVerifyReady())
+        await screen.findByTestId('verified-badge')
+        await user.type(input('phone'), '09876543210')
+        await fillPregnancy()
+        await waitFor(() =>
+            expect(screen.queryByText('Checking for an existing record…')).toBeNull()
+        )
+        await user.click(screen.getByRole('button', { name: 'Save and issue PHN' }))
+        await screen.findByText('Saved in DHIS2 and in the national record')
+
+        expect(screen.queryByText(/were ignored/)).toBeNull()
+        const payload = dhis2.requests.find((r) => r.resource === 'tracker')?.data as TrackerPayload
+        const attrs = payload.trackedEntities?.[0]?.attributes ?? []
+        // Serial 000000001 with a Luhn check digit (Verhoeff, the default, would give 6).
+        expect(attrs).toContainEqual({ attribute: ATTRIBUTES.phn, value: '0000000018' })
+        expect(attrs).toContainEqual({ attribute: ATTRIBUTES.phone, value: '+919876543210' })
+        const bundle = pushFhir.mock.calls[0][0] as {
+            entry: { resource: { resourceType: string; identifier?: unknown[] } }[]
+        }
+        const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource
+        expect(patient.identifier).toContainEqual(
+            expect.objectContaining({
+                system: 'https://nehr.example.lk/id/phn',
+                value: '0000000018',
+            })
+        )
+        const card = screen.getByRole('article', { name: 'Personal Health Number card' })
+        expect(within(card).getByText('00000 00018')).toBeInTheDocument()
+    })
+
+    it('a refused setting: she is warned, and the default is used', async () => {
+        const dhis2 = fakeDhis2({ config: { 'phn-config': { algorithm: 'crc32' } } })
+        renderApp(dhis2, { verifyIdentity: verified() })
+        const user = userEvent.setup()
+        expect(
+            await screen.findByText(
+                "The administrator's setting phn-config.algorithm was ignored and the default used."
+            )
+        ).toBeInTheDocument()
+        // The warning does not block: she registers as usual, with the default check digit.
+        await user.click(await waitForVerifyReady())
+        await screen.findByTestId('verified-badge')
+        await fillPregnancy()
+        await user.click(screen.getByRole('button', { name: 'Save and issue PHN' }))
+        await screen.findByText('Saved in DHIS2 and in the national record')
+        const payload = dhis2.requests.find((r) => r.resource === 'tracker')?.data as TrackerPayload
+        expect(payload.trackedEntities?.[0]?.attributes).toContainEqual({
+            attribute: ATTRIBUTES.phn,
+            value: '0000000016',
+        })
+    })
+
+    it('the datastore failing: no form and no PHN issued, an error with retry instead', async () => {
+        const options = { configDown: true }
+        const dhis2 = fakeDhis2(options)
+        renderApp(dhis2)
+        // The app's QueryClient retries once before giving up.
+        expect(
+            await screen.findByText('The settings could not be loaded', undefined, {
+                timeout: 5000,
+            })
+        ).toBeInTheDocument()
+        expect(screen.queryByRole('form', { name: 'Register a pregnant woman' })).toBeNull()
+        options.configDown = false
+        await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }))
+        expect(
+            await screen.findByRole('form', { name: 'Register a pregnant woman' })
+        ).toBeInTheDocument()
+        expect(dhis2.requests.some((r) => r.resource.includes('/generate'))).toBe(false)
     })
 })

@@ -1,3 +1,5 @@
+import { type ClaimsMappingConfig } from '@anc/shared/src/claims/config'
+import { useLoadedAncConfig } from '@anc/shared/src/config'
 import { isFailure, type StaffSigninOutcome } from '@anc/shared/src/esignet/outcomes'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { DATASTORE } from '@anc/shared/src/metadata/ids'
@@ -51,9 +53,13 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** What the duplicate search needs, or null while the identity is too incomplete to search. */
-export function duplicateQueryOf(form: RegistrationForm, today: string): DuplicateQuery | null {
-    const errors = validatePerson(form.person, today)
-    const person = normalisedPerson(form.person)
+export function duplicateQueryOf(
+    form: RegistrationForm,
+    today: string,
+    claims: ClaimsMappingConfig
+): DuplicateQuery | null {
+    const errors = validatePerson(form.person, today, claims)
+    const person = normalisedPerson(form.person, claims)
     const query: DuplicateQuery = { fullName: person.fullName, birthDate: '' }
     if (form.verification) query.sub = form.verification.sub
     if (person.nic && !errors.nic) query.nic = person.nic
@@ -95,6 +101,7 @@ const ORDER: (PersonField | PregnancyField | 'orgUnit')[] = [
 export const RegisterPage = () => {
     const services = useServices()
     const engine = useTrackerEngine()
+    const config = useLoadedAncConfig()
     const queryClient = useQueryClient()
     const [language] = useLanguage()
     const today = services.today()
@@ -116,7 +123,7 @@ export const RegisterPage = () => {
         if (only && form.orgUnit === '') setForm((f) => ({ ...f, orgUnit: only.id }))
     }, [clinics.data, form.orgUnit])
 
-    const dupQuery = useDebounced(duplicateQueryOf(form, today), 400)
+    const dupQuery = useDebounced(duplicateQueryOf(form, today, config.claims), 400)
     const duplicates = useQuery({
         queryKey: duplicateKey(dupQuery),
         enabled: dupQuery !== null,
@@ -125,7 +132,7 @@ export const RegisterPage = () => {
     })
     const candidates: DuplicateCandidate[] = dupQuery ? (duplicates.data ?? []) : []
 
-    const errors: FieldErrors = submitted ? validateForm(form, today) : {}
+    const errors: FieldErrors = submitted ? validateForm(form, today, config.claims) : {}
     if (saveState.status === 'rejected') {
         for (const [uid, messages] of Object.entries(saveState.problems.fields)) {
             const field = Object.entries(PERSON_FIELDS).find(
@@ -150,7 +157,12 @@ export const RegisterPage = () => {
         }
         if (outcome.kind !== 'verified') return
         setForm((f) =>
-            applyVerifiedIdentity(f, outcome, { locale: language, today, now: services.now() })
+            applyVerifiedIdentity(f, outcome, {
+                locale: language,
+                today,
+                now: services.now(),
+                claims: config.claims,
+            })
         )
         setVerifyState({ status: 'idle' })
     }
@@ -196,7 +208,7 @@ export const RegisterPage = () => {
 
     const save = async () => {
         setSubmitted(true)
-        const problems = validateForm(form, today)
+        const problems = validateForm(form, today, config.claims)
         const first = ORDER.find((field) => problems[field])
         if (first) {
             document.querySelector<HTMLElement>(`[name="${first}"]`)?.focus()
@@ -205,7 +217,7 @@ export const RegisterPage = () => {
         setSaveState({ status: 'saving' })
         try {
             // Normally answered from the cache: the search ran while she typed.
-            const current = duplicateQueryOf(form, today)
+            const current = duplicateQueryOf(form, today, config.claims)
             const found = current
                 ? await queryClient.fetchQuery({
                       queryKey: duplicateKey(current),
@@ -224,6 +236,7 @@ export const RegisterPage = () => {
                 attempt: attempt.current,
                 outbox: services.outbox,
                 pushFhir: services.pushFhir,
+                config,
             })
             if (outcome.kind === 'duplicate') {
                 const existing: TrackedEntity | undefined = outcome.existing[0]
@@ -290,6 +303,7 @@ export const RegisterPage = () => {
                 )}
                 <PhnCard
                     phn={outcome.phn}
+                    phnConfig={config.phn}
                     name={form.person.fullName}
                     birthDate={form.person.birthDate}
                     issuedOn={today}
@@ -421,7 +435,7 @@ export const RegisterPage = () => {
                     detail={saveState.problems.general.map((p) => p.detail).join('\n')}
                 />
             ) : null}
-            {submitted && Object.keys(validateForm(form, today)).length > 0 ? (
+            {submitted && Object.keys(validateForm(form, today, config.claims)).length > 0 ? (
                 <p className="reg-error" role="alert">
                     {i18n.t('Some details need your attention before saving.')}
                 </p>

@@ -16,12 +16,12 @@ import {
     normaliseNic,
     normalisePhone,
     normaliseText,
+    type ClaimsMappingConfig,
 } from '@anc/shared/src/claims'
 import { type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
-import { ATTRIBUTES, DATA_ELEMENTS } from '@anc/shared/src/metadata/ids'
+import { ATTRIBUTES, DATA_ELEMENTS, type SexCode } from '@anc/shared/src/metadata/ids'
 import { type AttributeValue, type DataValue } from '@anc/shared/src/tracker'
 import i18n from '@dhis2/d2-i18n'
-import { CLAIMS_CONFIG, type SexCode } from './config'
 
 /** The demographic fields of the form; each is one tracked entity attribute. */
 export const PERSON_FIELDS = {
@@ -112,16 +112,17 @@ const FIELD_OF_ATTRIBUTE = new Map<string, PersonField>(
 /**
  * Applies a verified identity: verified claims fill and lock their fields; every other field
  * (a voluntary claim she declined, or one that could not be read) is cleared and stays editable,
- * so nothing typed before verification is mistaken for verified data.
+ * so nothing typed before verification is mistaken for verified data. `claims` is the operator's
+ * claims mapping (AncConfig.claims).
  */
 export function applyVerifiedIdentity(
     form: RegistrationForm,
     identity: VerifiedIdentity,
-    options: { locale: string; today: CalendarDate; now: Date }
+    options: { locale: string; today: CalendarDate; now: Date; claims: ClaimsMappingConfig }
 ): RegistrationForm {
     const mapped = mapClaimsToAttributes(
         { ...identity.claims, sub: identity.sub },
-        { config: CLAIMS_CONFIG, locale: options.locale, today: options.today }
+        { config: options.claims, locale: options.locale, today: options.today }
     )
     const person: PersonValues = { ...form.person }
     const locked: PersonField[] = []
@@ -192,9 +193,13 @@ export function pregnancySummary(
     }
 }
 
-export function validatePerson(person: PersonValues, today: CalendarDate): FieldErrors {
+export function validatePerson(
+    person: PersonValues,
+    today: CalendarDate,
+    claims: ClaimsMappingConfig
+): FieldErrors {
     const errors: FieldErrors = {}
-    const name = normaliseText(person.fullName, CLAIMS_CONFIG.maxLength)
+    const name = normaliseText(person.fullName, claims.maxLength)
     if (person.fullName.trim() === '') errors.fullName = i18n.t('Enter her full name.')
     else if (!name.ok)
         errors.fullName = i18n.t('This name contains characters that cannot be saved.')
@@ -211,8 +216,8 @@ export function validatePerson(person: PersonValues, today: CalendarDate): Field
     if (person.phone.trim() !== '') {
         const phone = normalisePhone(
             person.phone,
-            CLAIMS_CONFIG.phone.defaultCountryCode,
-            CLAIMS_CONFIG.phone.nationalNumberLengths
+            claims.phone.defaultCountryCode,
+            claims.phone.nationalNumberLengths
         )
         if (!phone.ok) errors.phone = i18n.t('Enter a mobile number such as 071 234 5678.')
     }
@@ -278,9 +283,13 @@ function stripUndefined(errors: FieldErrors): FieldErrors {
     ) as FieldErrors
 }
 
-export function validateForm(form: RegistrationForm, today: CalendarDate): FieldErrors {
+export function validateForm(
+    form: RegistrationForm,
+    today: CalendarDate,
+    claims: ClaimsMappingConfig
+): FieldErrors {
     const errors = {
-        ...validatePerson(form.person, today),
+        ...validatePerson(form.person, today, claims),
         ...validatePregnancy(form.pregnancy, today),
     }
     if (form.orgUnit === '') errors.orgUnit = i18n.t('Choose the clinic.')
@@ -288,11 +297,11 @@ export function validateForm(form: RegistrationForm, today: CalendarDate): Field
 }
 
 /** Values as stored: phone in E.164, NIC upper-case, text trimmed. */
-export function normalisedPerson(person: PersonValues): PersonValues {
+export function normalisedPerson(person: PersonValues, claims: ClaimsMappingConfig): PersonValues {
     const phone = normalisePhone(
         person.phone,
-        CLAIMS_CONFIG.phone.defaultCountryCode,
-        CLAIMS_CONFIG.phone.nationalNumberLengths
+        claims.phone.defaultCountryCode,
+        claims.phone.nationalNumberLengths
     )
     const nic = normaliseNic(person.nic)
     return {
@@ -311,9 +320,10 @@ export function normalisedPerson(person: PersonValues): PersonValues {
 /** The tracked entity attributes of a new registration (PHN included). */
 export function registrationAttributes(
     form: RegistrationForm,
-    phn: { serial: string; phn: string }
+    phn: { serial: string; phn: string },
+    claims: ClaimsMappingConfig
 ): AttributeValue[] {
-    const person = normalisedPerson(form.person)
+    const person = normalisedPerson(form.person, claims)
     const attributes: AttributeValue[] = []
     for (const [field, uid] of Object.entries(PERSON_FIELDS)) {
         const value = person[field as PersonField]

@@ -1,4 +1,5 @@
 import { type CalendarDate } from '@anc/shared/src/anc'
+import { type AncConfig } from '@anc/shared/src/config/anc-config'
 import { trackerToFhirBundle } from '@anc/shared/src/fhir/to-bundle'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
 import {
@@ -14,7 +15,6 @@ import {
     type TrackedEntity,
 } from '@anc/shared/src/tracker'
 import type { Bundle } from '@medplum/fhirtypes'
-import { FHIR_CONFIG } from './config'
 import {
     PERSON_FIELDS,
     firstContactDataValues,
@@ -55,7 +55,8 @@ const IDENTITY_ATTRIBUTES = [ATTRIBUTES.esignetSub, ATTRIBUTES.nic]
  * Saves a completed registration in at most three requests: issue the PHN, one atomic tracker
  * import (person + ANC enrollment + first contact), one FHIR transaction through the route
  * (queued in the outbox when it fails). Network failures before the tracker import succeeds
- * throw: nothing is lost, the form stays as it is and the midwife can retry.
+ * throw: nothing is lost, the form stays as it is and the midwife can retry. The PHN format, the
+ * claims mapping and the FHIR mapping are the operator's (`config`).
  */
 export async function saveRegistration(options: {
     engine: Engine
@@ -64,15 +65,16 @@ export async function saveRegistration(options: {
     attempt: SaveAttempt
     outbox: FhirOutbox<Bundle>
     pushFhir: (bundle: Bundle) => Promise<unknown>
+    config: AncConfig
     signal?: AbortSignal
 }): Promise<SaveOutcome> {
-    const { engine, form, today, attempt, signal } = options
-    attempt.phn ??= await issuePhn(engine, signal ? { signal } : {})
+    const { engine, form, today, attempt, config, signal } = options
+    attempt.phn ??= await issuePhn(engine, { config: config.phn, ...(signal ? { signal } : {}) })
     const summary = pregnancySummary(form.pregnancy, today)
     const { payload, ids } = registrationPayload(
         {
             orgUnit: form.orgUnit,
-            attributes: registrationAttributes(form, attempt.phn),
+            attributes: registrationAttributes(form, attempt.phn, config.claims),
             enrolledAt: today,
             ...(summary ? { occurredAt: summary.lmp } : {}),
             firstContact: {
@@ -110,7 +112,7 @@ export async function saveRegistration(options: {
         return { kind: 'rejected', problems: result.problems }
     }
     const trackedEntity = payload.trackedEntities?.[0] as TrackedEntity
-    const { bundle } = trackerToFhirBundle({ trackedEntity, today }, FHIR_CONFIG)
+    const { bundle } = trackerToFhirBundle({ trackedEntity, today }, config.fhir)
     let fhir: FhirDelivery
     try {
         const delivery = await pushOrQueue(options.outbox, options.pushFhir, bundle, {

@@ -1,4 +1,5 @@
 import { type CalendarDate } from '@anc/shared/src/anc'
+import { type AncConfig } from '@anc/shared/src/config/anc-config'
 import { mapClaimsToAttributes } from '@anc/shared/src/claims'
 import { type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
 import { trackerToFhirBundle } from '@anc/shared/src/fhir/to-bundle'
@@ -15,7 +16,6 @@ import {
     type TrackedEntity,
 } from '@anc/shared/src/tracker'
 import type { Bundle } from '@medplum/fhirtypes'
-import { CLAIMS_CONFIG, FHIR_CONFIG } from './config'
 import type { FhirDelivery } from './save'
 
 export type VerifyLaterOutcome =
@@ -47,13 +47,14 @@ export async function verifyExistingRecord(options: {
     now: Date
     outbox: FhirOutbox<Bundle>
     pushFhir: (bundle: Bundle) => Promise<unknown>
+    config: AncConfig
 }): Promise<VerifyLaterOutcome> {
     const { engine, trackedEntity: te, identity } = options
     const others = await recordsWithSub(engine, identity.sub, te.trackedEntity)
     if (others.length > 0) return { kind: 'duplicate', existing: others }
     const mapped = mapClaimsToAttributes(
         { ...identity.claims, sub: identity.sub },
-        { config: CLAIMS_CONFIG, locale: options.locale, today: options.today }
+        { config: options.config.claims, locale: options.locale, today: options.today }
     )
     const verifiedAt = (
         identity.authTime ? new Date(identity.authTime * 1000) : options.now
@@ -95,10 +96,14 @@ export async function sendToFhir(
         today: CalendarDate
         outbox: FhirOutbox<Bundle>
         pushFhir: (b: Bundle) => Promise<unknown>
+        config: Pick<AncConfig, 'fhir'>
     },
     trackedEntity: TrackedEntity
 ): Promise<FhirDelivery> {
-    const { bundle } = trackerToFhirBundle({ trackedEntity, today: options.today }, FHIR_CONFIG)
+    const { bundle } = trackerToFhirBundle(
+        { trackedEntity, today: options.today },
+        options.config.fhir
+    )
     try {
         const phn = trackedEntity.attributes.find((a) => a.attribute === ATTRIBUTES.phn)?.value
         const delivery = await pushOrQueue(options.outbox, options.pushFhir, bundle, {
