@@ -1,4 +1,13 @@
-import { checkPhn, FhirClientError, PROGRAM_STAGES, type TrackedEntity } from '@anc/shared'
+import {
+    checkPhn,
+    FhirClientError,
+    mergeFhirMappingConfig,
+    mergePhnConfig,
+    phnFromSerial,
+    PROGRAM_STAGES,
+    type TrackedEntity,
+} from '@anc/shared'
+import { httpError } from '@anc/shared/src/tracker/test-engine'
 import { CustomDataProvider } from '@dhis2/app-runtime'
 import type { Bundle, Encounter, Observation } from '@medplum/fhirtypes'
 import { QueryClient } from '@tanstack/react-query'
@@ -25,10 +34,24 @@ interface Dhis2Call {
     data?: unknown
 }
 
-function dhis2(te: TrackedEntity | null, options: { importStatus?: number } = {}) {
+/**
+ * What an operator stored in the datastore (namespace `anc`), by key; absent keys answer 404, an
+ * Error is thrown as the datastore's failure.
+ */
+type StoredConfig = Partial<Record<'claims-mapping' | 'fhir-config' | 'phn-config', unknown>>
+
+function dhis2(te: TrackedEntity | null, config: StoredConfig = {}) {
     const calls: Dhis2Call[] = []
     const outbox = new Map<string, unknown>()
+    const configKey = (key: keyof StoredConfig) => () => {
+        if (!Object.hasOwn(config, key)) throw httpError(404)
+        if (config[key] instanceof Error) throw config[key]
+        return config[key]
+    }
     const known: Record<string, unknown> = {
+        'dataStore/anc/claims-mapping': configKey('claims-mapping'),
+        'dataStore/anc/fhir-config': configKey('fhir-config'),
+        'dataStore/anc/phn-config': configKey('phn-config'),
         me: { id: 'doctorUser1' },
         'tracker/trackedEntities': (type: string, query: { id?: string }) => {
             calls.push({
@@ -56,13 +79,17 @@ function dhis2(te: TrackedEntity | null, options: { importStatus?: number } = {}
             return target[resource]
         },
     })
-    void options
     return { data, calls, outbox }
 }
 
-function renderApp(fhir: FakeFhir, te: TrackedEntity | null, hash = '#/find') {
+function renderApp(
+    fhir: FakeFhir,
+    te: TrackedEntity | null,
+    hash = '#/find',
+    config: StoredConfig = {}
+) {
     window.location.hash = hash
-    const backend = dhis2(te)
+    const backend = dhis2(te, config)
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
     const view = render(
         <CustomDataProvider data={backend.data as never}>
@@ -322,5 +349,87 @@ describe('recording a visit', () => {
         expect(entry.kind).toBe('fhir-transaction')
         expect(entry.payload.type).toBe('transaction')
         expect(entry.payload.entry!.some((e) => e.request?.ifMatch)).toBe(false)
+    })
+})
+
+describe("the operator's settings from the DHIS2 datastore", () => {
+    const NEHR_PHN = 'https://nehr.example.lk/id/phn'
+    const EVENT_SYSTEM = 'https://dhis2.example.lk/id/event'
+    const stored: StoredConfig = {
+        'fhir-config': { systems: { phn: NEHR_PHN, event: EVENT_SYSTEM } },
+        'phn-config': { displayGroups: [5, 5] },
+    }
+
+    test('the record is found and the visit written with the configured identifier systems', async () => {
+        const te = trackedEntityWithContacts(3)
+        // The national record holds what the registration app wrote with the same settings.
+        const fhir = fakeFhir([
+            storedSearchset(te, 0, mergeFhirMappingConfig(stored['fhir-config']).config),
+        ])
+        const { backend } = renderApp(fhir, te, '#/find', stored)
+        const user = await openByTyping(phnOf(te))
+        const banner = await screen.findByRole('region', { name: 'Patient summary' })
+        expect(
+            within(banner).getByText(`${phnOf(te).slice(0, 5)} ${phnOf(te).slice(5)}`)
+        ).toBeInTheDocument()
+        expect(fhir.requests[0]!.entry?.[0]?.request?.url).toMatch(
+            new RegExp(`^Patient\\?identifier=${encodeURIComponent(NEHR_PHN)}\\|${phnOf(te)}&`)
+        )
+        expect(screen.getByText('Visits (3)')).toBeInTheDocument()
+
+        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
+        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
+        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        expect(await screen.findByText('Visit saved')).toBeInTheDocument()
+        const event = (
+            backend.calls.find((c) => c.resource === 'tracker')!.data as {
+                events: { event: string }[]
+            }
+        ).events[0]!.event
+        const tx = fhir.requests.find((r) => r.type === 'transaction') as Bundle
+        const enc = tx.entry!.find((e) => e.resource!.resourceType === 'Encounter')!
+            .resource as Encounter
+        expect(enc.identifier).toContainEqual(
+            expect.objectContaining({ system: EVENT_SYSTEM, value: event })
+        )
+    })
+
+    test('the PHN is checked in the configured format (length and check digit)', async () => {
+        const luhn11 = { serialLength: 11, algorithm: 'luhn' }
+        const te = trackedEntityWithContacts(3)
+        renderApp(fakeFhir([storedSearchset(te)]), te, '#/find', { 'phn-config': luhn11 })
+        const user = userEvent.setup()
+        const input = await screen.findByLabelText(/Personal Health Number/)
+        expect(screen.getByText('The PHN has 12 digits.')).toBeInTheDocument()
+        // A valid PHN of the default format is two digits short here.
+        await user.type(input, phnOf(te))
+        expect(screen.getByText('2 more digits')).toBeInTheDocument()
+        await user.clear(input)
+        await user.type(input, phnFromSerial('12345678901', mergePhnConfig(luhn11).config))
+        expect(screen.getByText('Valid PHN')).toBeInTheDocument()
+    })
+
+    test('a refused setting is reported and the default used; the doctor can work on', async () => {
+        const te = trackedEntityWithContacts(3)
+        renderApp(fakeFhir([storedSearchset(te)]), te, '#/find', {
+            'fhir-config': { systems: { phn: 'not a uri' } },
+        })
+        expect(
+            await screen.findByText(
+                "The administrator's setting fhir-config.systems was ignored and the default used."
+            )
+        ).toBeInTheDocument()
+        await openByTyping(phnOf(te))
+        expect(await screen.findByText('Visits (3)')).toBeInTheDocument()
+    })
+
+    test('the datastore failing is an error with retry, not a find screen on defaults', async () => {
+        const te = trackedEntityWithContacts(3)
+        renderApp(fakeFhir([storedSearchset(te)]), te, '#/find', {
+            'phn-config': httpError(500),
+        })
+        expect(await screen.findByText('The settings could not be loaded')).toBeInTheDocument()
+        expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument()
+        expect(screen.queryByLabelText(/Personal Health Number/)).toBeNull()
     })
 })

@@ -1,5 +1,6 @@
 // Shared modules by path, not the barrel: the barrel would pull charts and the FHIR mapping into
 // the first screen (budget: initial JS at most 1.25x a bare app, bench/doctor-record.bench.ts).
+import { AncConfigProvider } from '@anc/shared/src/config'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { useFhirOutbox } from '@anc/shared/src/tracker/hooks'
 import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
@@ -53,36 +54,39 @@ export const DoctorPages = () => {
                 <h1>{i18n.t('ANC Doctor')}</h1>
                 <OutboxStatus />
             </header>
-            {route.page === 'patient' ? (
-                <Suspense
-                    fallback={
-                        <div role="status" className="doctor-app__loading">
-                            <CircularLoader aria-label={i18n.t('Opening the record')} />
-                        </div>
-                    }
-                >
-                    <PatientPage
-                        key={route.phn}
-                        phn={route.phn}
-                        onBack={() => navigate({ page: 'find' })}
-                        onOpened={(opened) =>
-                            setRecent(
-                                rememberRecent(userId, {
-                                    phn: opened.phn,
-                                    name: opened.record.patient?.name ?? opened.phn,
-                                })
-                            )
+            {/* The operator's settings (PHN format, FHIR mapping) before any page. */}
+            <AncConfigProvider>
+                {route.page === 'patient' ? (
+                    <Suspense
+                        fallback={
+                            <div role="status" className="doctor-app__loading">
+                                <CircularLoader aria-label={i18n.t('Opening the record')} />
+                            </div>
                         }
+                    >
+                        <PatientPage
+                            key={route.phn}
+                            phn={route.phn}
+                            onBack={() => navigate({ page: 'find' })}
+                            onOpened={(opened) =>
+                                setRecent(
+                                    rememberRecent(userId, {
+                                        phn: opened.phn,
+                                        name: opened.record.patient?.name ?? opened.phn,
+                                    })
+                                )
+                            }
+                        />
+                    </Suspense>
+                ) : (
+                    <FindPatient
+                        recent={recent}
+                        userId={userId}
+                        onRecentCleared={() => setRecent([])}
+                        onOpen={(phn) => navigate({ page: 'patient', phn })}
                     />
-                </Suspense>
-            ) : (
-                <FindPatient
-                    recent={recent}
-                    userId={userId}
-                    onRecentCleared={() => setRecent([])}
-                    onOpen={(phn) => navigate({ page: 'patient', phn })}
-                />
-            )}
+                )}
+            </AncConfigProvider>
             <style>{`
                 .doctor-app__header { display: flex; justify-content: space-between; align-items: center; padding: 8px 16px; border-bottom: 1px solid #d5dde5; }
                 .doctor-app__header h1 { font-size: 20px; margin: 0; }

@@ -1,4 +1,5 @@
-import { checkPhn, formatPhnForDisplay, type PhnCheck } from '@anc/shared/src/phn'
+import { useLoadedAncConfig } from '@anc/shared/src/config'
+import { checkPhn, formatPhnForDisplay, phnLength, type PhnCheck } from '@anc/shared/src/phn'
 import i18n from '@dhis2/d2-i18n'
 import { Button, InputField } from '@dhis2/ui'
 import React, { useCallback, useState } from 'react'
@@ -11,8 +12,8 @@ export interface PhnFeedback {
     text: string
 }
 
-/** What the PHN field says as she types. */
-export function phnFeedback(check: PhnCheck): PhnFeedback {
+/** What the PHN field says as she types; `length` is a whole PHN's digits in the operator's format. */
+export function phnFeedback(check: PhnCheck, length: number): PhnFeedback {
     switch (check.status) {
         case 'valid':
             return { valid: true, error: false, text: i18n.t('Valid PHN') }
@@ -32,9 +33,17 @@ export function phnFeedback(check: PhnCheck): PhnFeedback {
             }
         case 'badFormat':
             if (check.reason === 'empty')
-                return { valid: false, error: false, text: i18n.t('The PHN has 10 digits.') }
+                return {
+                    valid: false,
+                    error: false,
+                    text: i18n.t('The PHN has {{count}} digits.', { count: length }),
+                }
             if (check.reason === 'tooLong')
-                return { valid: false, error: true, text: i18n.t('Too many digits: a PHN has 10.') }
+                return {
+                    valid: false,
+                    error: true,
+                    text: i18n.t('Too many digits: a PHN has {{count}}.', { count: length }),
+                }
             return { valid: false, error: true, text: i18n.t('A PHN has digits only.') }
     }
 }
@@ -50,15 +59,16 @@ export const FindPatient = ({ onOpen, recent, userId, onRecentCleared }: FindPat
     const [value, setValue] = useState('')
     const [scanning, setScanning] = useState(false)
     const [scanProblem, setScanProblem] = useState<string>()
-    const check = checkPhn(value)
-    const feedback = phnFeedback(check)
+    const { phn: phnConfig } = useLoadedAncConfig()
+    const check = checkPhn(value, phnConfig)
+    const feedback = phnFeedback(check, phnLength(phnConfig))
     const submit = () => {
         if (check.status === 'valid') onOpen(check.phn)
     }
     const onScanned = useCallback(
         (text: string) => {
             setScanning(false)
-            const scanned = checkPhn(text.trim())
+            const scanned = checkPhn(text.trim(), phnConfig)
             if (scanned.status === 'valid') {
                 setScanProblem(undefined)
                 onOpen(scanned.phn)
@@ -67,7 +77,7 @@ export const FindPatient = ({ onOpen, recent, userId, onRecentCleared }: FindPat
                 setScanProblem(i18n.t('The QR code does not hold a valid PHN.'))
             }
         },
-        [onOpen]
+        [onOpen, phnConfig]
     )
     return (
         <div className="find-patient">
@@ -118,7 +128,7 @@ export const FindPatient = ({ onOpen, recent, userId, onRecentCleared }: FindPat
                             {recent.map((p) => (
                                 <li key={p.phn}>
                                     <Button small secondary onClick={() => onOpen(p.phn)}>
-                                        {p.name} · {formatPhnForDisplay(p.phn)}
+                                        {p.name} · {formatPhnForDisplay(p.phn, phnConfig)}
                                     </Button>
                                 </li>
                             ))}

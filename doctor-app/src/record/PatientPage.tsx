@@ -1,4 +1,4 @@
-import { ErrorState, FhirOutbox, useTrackerEngine } from '@anc/shared'
+import { ErrorState, FhirOutbox, useLoadedAncConfig, useTrackerEngine } from '@anc/shared'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import type { Bundle } from '@medplum/fhirtypes'
@@ -84,12 +84,13 @@ function SaveOutcome({ result, onReload }: { result: SaveVisitResult; onReload: 
 
 export const PatientPage = ({ phn, onBack, onOpened }: PatientPageProps) => {
     const { fhir, today } = useDoctor()
+    const config = useLoadedAncConfig()
     const engine = useTrackerEngine()
     const queryClient = useQueryClient()
     const outbox = useMemo(() => new FhirOutbox<Bundle>(engine), [engine])
     const record = useQuery({
         queryKey: ['anc-record', phn],
-        queryFn: () => openRecordByPhn(fhir, phn, today()),
+        queryFn: () => openRecordByPhn(fhir, phn, today(), config.fhir),
         retry: false,
         refetchOnWindowFocus: false,
         // A record open on screen is the version the doctor saw: never swap it under her.
@@ -101,7 +102,15 @@ export const PatientPage = ({ phn, onBack, onOpened }: PatientPageProps) => {
     }, [record.data])
     const save = useMutation({
         mutationFn: (values: VisitValues) =>
-            saveVisit({ engine, fhir, outbox, opened: record.data!, values, today: today() }),
+            saveVisit({
+                engine,
+                fhir,
+                outbox,
+                opened: record.data!,
+                values,
+                today: today(),
+                config: config.fhir,
+            }),
         onSuccess: (result) => {
             if (result.status === 'saved')
                 void queryClient.invalidateQueries({ queryKey: ['anc-outbox-count'] })
@@ -147,7 +156,7 @@ export const PatientPage = ({ phn, onBack, onOpened }: PatientPageProps) => {
                     <CircularLoader small aria-label={i18n.t('Reloading the record')} />
                 ) : null}
             </div>
-            <RecordView record={opened.record} today={today()} />
+            <RecordView record={opened.record} today={today()} phnConfig={config.phn} />
             {save.data?.status === 'saved' ? (
                 <div role="status" className="patient-page__outcome">
                     <SaveOutcome result={save.data} onReload={reload} />

@@ -6,6 +6,7 @@ import {
     type AncRecordView,
     type ContactView,
     type ObservationValue,
+    type PhnConfig,
     type TimelineVisit,
 } from '@anc/shared'
 import i18n from '@dhis2/d2-i18n'
@@ -64,7 +65,16 @@ export function timelineVisits(record: AncRecordView): TimelineVisit[] {
 }
 
 /** The whole record at a glance: who, risks, schedule, visits and trends. */
-export const RecordView = ({ record, today }: { record: AncRecordView; today: string }) => {
+export const RecordView = ({
+    record,
+    today,
+    phnConfig,
+}: {
+    record: AncRecordView
+    today: string
+    /** The operator's PHN format, for showing the PHN. */
+    phnConfig?: PhnConfig
+}) => {
     const s = record.series
     const visits = useMemo(() => timelineVisits(record), [record])
     const overdue = record.schedule?.planned.filter((p) => p.status === 'overdue') ?? []
@@ -91,6 +101,7 @@ export const RecordView = ({ record, today }: { record: AncRecordView; today: st
                 verified={p?.verified ?? false}
                 {...(p?.birthDate ? { birthDate: p.birthDate } : {})}
                 {...(p?.phn ? { phn: p.phn } : {})}
+                {...(phnConfig ? { phnConfig } : {})}
                 {...(record.pregnancy?.lmp ? { lmp: record.pregnancy.lmp } : {})}
                 {...(record.pregnancy?.edd ? { edd: record.pregnancy.edd } : {})}
                 today={today}

@@ -97,11 +97,12 @@ export function versionsOf(bundle: Bundle): Map<string, string> {
     return versions
 }
 
+/** `config` is the operator's FHIR mapping (AncConfig.fhir): identifier systems and codes. */
 export async function openRecordByPhn(
     fhir: FhirTransport,
     phn: string,
     today: string,
-    config: FhirMappingConfig = DEFAULT_FHIR_MAPPING
+    config: FhirMappingConfig
 ): Promise<OpenedRecord> {
     const bundle = unwrapBatchEntry(await fhir.transaction(recordRequest(phn, config)))
     const patients = (bundle.entry ?? []).filter(

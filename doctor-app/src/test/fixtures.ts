@@ -12,6 +12,7 @@ import {
     FhirClientError,
     PROGRAM_STAGES,
     trackerToFhirBundle,
+    type FhirMappingConfig,
     type TrackedEntity,
     type TrackerEvent,
 } from '@anc/shared'
@@ -59,9 +60,16 @@ export function phnOf(te: TrackedEntity): string {
     return te.attributes.find((a) => a.attribute === ATTRIBUTES.phn)!.value!
 }
 
-/** The transaction as the server would store it: ids from the urn:uuids, version 1, refs by id. */
-export function storedSearchset(te: TrackedEntity, extraObservationsPerContact = 0): Bundle {
-    const { bundle } = trackerToFhirBundle({ trackedEntity: te, today: TODAY })
+/**
+ * The transaction as the server would store it: ids from the urn:uuids, version 1, refs by id;
+ * written with `config` (the operator's FHIR mapping), the shipped default otherwise.
+ */
+export function storedSearchset(
+    te: TrackedEntity,
+    extraObservationsPerContact = 0,
+    config: FhirMappingConfig = DEFAULT_FHIR_MAPPING
+): Bundle {
+    const { bundle } = trackerToFhirBundle({ trackedEntity: te, today: TODAY }, config)
     const ids = new Map<string, string>()
     for (const e of bundle.entry ?? [])
         if (e.fullUrl && e.resource)
@@ -128,13 +136,18 @@ export function fakeFhir(searchsets: Bundle[]): FakeFhir {
                     type: 'batch-response',
                     entry: (bundle.entry ?? []).map((e) => {
                         const url = e.request!.url
-                        const phn = /identifier=[^|]*\|(\d+)/.exec(url)?.[1]
-                        if (phn) {
+                        const search = /identifier=([^|&]*)\|(\d+)/.exec(url)
+                        if (search) {
+                            // Like the server: the identifier matches on system and value.
+                            const system = decodeURIComponent(search[1]!)
+                            const phn = search[2]
                             const found = searchsets.find((s) =>
                                 s.entry?.some(
                                     (x) =>
                                         x.resource?.resourceType === 'Patient' &&
-                                        x.resource.identifier?.some((i) => i.value === phn)
+                                        x.resource.identifier?.some(
+                                            (i) => i.system === system && i.value === phn
+                                        )
                                 )
                             )
                             return {

@@ -16,7 +16,6 @@
  */
 import {
     DATA_ELEMENTS,
-    DEFAULT_FHIR_MAPPING,
     FhirClientError,
     generateUid,
     getTrackedEntity,
@@ -76,7 +75,8 @@ export interface SaveVisitDeps {
     opened: OpenedRecord
     values: VisitValues
     today: string
-    config?: FhirMappingConfig
+    /** The operator's FHIR mapping (AncConfig.fhir), the same the record was opened with. */
+    config: FhirMappingConfig
     /** Injected for tests; DHIS2 UIDs are generated in the browser so a retry reuses them. */
     eventUid?: string
 }
@@ -126,7 +126,7 @@ export function narrowToVisit(
     full: Bundle,
     eventUid: string,
     opened: OpenedRecord,
-    config: FhirMappingConfig = DEFAULT_FHIR_MAPPING
+    config: FhirMappingConfig
 ): { bundle: Bundle; guarded: string[] } {
     const entries = full.entry ?? []
     const byIdentifier = openedByIdentifier(opened)
@@ -247,8 +247,7 @@ function ancEnrollment(te: TrackedEntity, uid: string | undefined): Enrollment |
 }
 
 export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
-    const { engine, fhir, opened, values, today } = deps
-    const config = deps.config ?? DEFAULT_FHIR_MAPPING
+    const { engine, fhir, opened, values, today, config } = deps
     if (!opened.trackedEntity) throw new RecordNotInDhis2Error()
     const te = await getTrackedEntity(engine, opened.trackedEntity, { program: PROGRAM_ANC })
     const enrollment = te && ancEnrollment(te, opened.enrollment)
