@@ -5,6 +5,9 @@
  *    FHIR stand-in its time through the route (browser → DHIS2 stand-in → FHIR) is at most 1.15x
  *    the same request sent to FHIR directly. Both paths are timed side by side, interleaved
  *    (alternating which goes first), over the whole stack started as in the journeys.
+ *    Also timed in the same rotation: the same request through a bare reverse proxy process
+ *    (bench/support/bare-proxy.ts), the floor any extra HTTP hop costs on this machine, so the
+ *    stand-in's own share of the route's cost can be told apart from the hop's.
  * 2. Initial JavaScript (gzip) of ANC Doctor at most 1.25x a bare App Platform app (one heading)
  *    built with the same toolchain in the same run.
  *
@@ -12,6 +15,7 @@
  *
  * Exits non-zero when a budget is missed.
  */
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
@@ -161,16 +165,35 @@ const percentile = (sorted: number[], p: number) =>
     ] as number
 const fmt = (n: number) => n.toFixed(2)
 
+/** Starts bench/support/bare-proxy.ts in front of `upstream`; resolves with its origin. */
+async function startBareProxy(upstream: string): Promise<{ url: string; stop(): void }> {
+    const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(__dirname, 'support/bare-proxy.ts'), upstream],
+        { stdio: ['ignore', 'pipe', 'inherit'] }
+    )
+    const port = await new Promise<string>((resolve, reject) => {
+        child.once('error', reject)
+        child.once('exit', (code) => reject(new Error(`bare proxy exited with ${code}`)))
+        child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()))
+    })
+    return { url: `http://127.0.0.1:${port}`, stop: () => child.kill() }
+}
+
 async function measureRoute(): Promise<boolean> {
     console.log(`Record through the route vs FHIR directly (${patients} patients):`)
     const stack = await launchTestStack()
+    const bare = await startBareProxy(stack.urls.fhir)
     try {
         const phns = await load(stack)
         const cookie = await doctorSession(stack)
-        const route = (phn: string) =>
-            timedOpen(`${stack.urls.dhis2}/api/routes/anc-fhir/run/`, { Cookie: cookie }, phn)
-        const direct = (phn: string) =>
-            timedOpen(`${stack.urls.fhir}/fhir`, { Authorization: FHIR_AUTH }, phn)
+        const paths = {
+            route: (phn: string) =>
+                timedOpen(`${stack.urls.dhis2}/api/routes/anc-fhir/run/`, { Cookie: cookie }, phn),
+            direct: (phn: string) =>
+                timedOpen(`${stack.urls.fhir}/fhir`, { Authorization: FHIR_AUTH }, phn),
+            bare: (phn: string) => timedOpen(`${bare.url}/fhir`, { Authorization: FHIR_AUTH }, phn),
+        }
         // Reference: the stand-in's own cost of any authenticated request (session, user, DB).
         const me = async () => {
             const started = performance.now()
@@ -180,46 +203,50 @@ async function measureRoute(): Promise<boolean> {
             await response.text()
             return performance.now() - started
         }
+        const times = { route: [] as number[], direct: [] as number[], bare: [] as number[] }
         const viaMe: number[] = []
-        const viaRoute: number[] = []
-        const viaDirect: number[] = []
+        const order = ['route', 'direct', 'bare'] as const
         let entries = 0
         for (let i = -20; i < samples; i++) {
             const phn = phns[i < 0 ? 0 : i % phns.length] as string
-            // Alternate which path goes first so neither always meets a warm cache.
-            const [a, b] = i % 2 === 0 ? [route, direct] : [direct, route]
-            const first = await a(phn)
-            const second = await b(phn)
-            const [r, d] = i % 2 === 0 ? [first, second] : [second, first]
-            if (r.entries !== d.entries) throw new Error('route and direct answers differ')
-            entries = r.entries
+            // Rotate which path goes first so none always meets a warm cache.
+            const rotated = order.map((_, k) => order[(k + i + 30) % 3] as (typeof order)[number])
+            const round: Partial<Record<(typeof order)[number], Timed>> = {}
+            for (const name of rotated) round[name] = await paths[name](phn)
+            const counts = new Set(order.map((name) => round[name]?.entries))
+            if (counts.size !== 1) throw new Error('route, direct and bare-proxy answers differ')
+            entries = round.route?.entries ?? 0
             const meMs = await me()
             if (i < 0) continue // warm-up
-            viaRoute.push(r.ms)
-            viaDirect.push(d.ms)
+            for (const name of order) times[name].push(round[name]?.ms ?? NaN)
             viaMe.push(meMs)
         }
-        viaMe.sort((x, y) => x - y)
-        viaRoute.sort((x, y) => x - y)
-        viaDirect.sort((x, y) => x - y)
-        const p50 = [percentile(viaRoute, 50), percentile(viaDirect, 50)] as const
-        const p95 = [percentile(viaRoute, 95), percentile(viaDirect, 95)] as const
-        const ratio = p50[0] / p50[1]
+        for (const list of [...Object.values(times), viaMe]) list.sort((x, y) => x - y)
+        const p = (name: keyof typeof times, q: number) => percentile(times[name], q)
+        const ratio = p('route', 50) / p('direct', 50)
         console.log(`  one request per record: 1 batch POST, ${entries} resources, no next link`)
-        console.log(
-            `  FHIR directly:   p50 ${fmt(p50[1])} ms, p95 ${fmt(p95[1])} ms (${samples} samples)`
-        )
-        console.log(
-            `  through route:   p50 ${fmt(p50[0])} ms, p95 ${fmt(p95[0])} ms (${samples} samples)`
-        )
+        const line = (label: string, name: keyof typeof times) =>
+            console.log(
+                `  ${label} p50 ${fmt(p(name, 50))} ms, p95 ${fmt(p(name, 95))} ms (${samples} samples)`
+            )
+        line('FHIR directly:     ', 'direct')
+        line('through route:     ', 'route')
+        line('bare proxy hop:    ', 'bare')
         console.log(
             `  DHIS2 GET /api/me (stand-in's fixed cost per request): p50 ${fmt(percentile(viaMe, 50))} ms`
         )
         console.log(
-            `  route / direct:  p50 ${ratio.toFixed(2)}x, p95 ${(p95[0] / p95[1]).toFixed(2)}x (budget p50 <= ${BUDGET.routeOverDirect}x)`
+            `  bare hop / direct: p50 ${(p('bare', 50) / p('direct', 50)).toFixed(2)}x (the floor of one extra hop here)`
+        )
+        console.log(
+            `  route / bare hop:  p50 ${(p('route', 50) / p('bare', 50)).toFixed(2)}x (the stand-in's own share)`
+        )
+        console.log(
+            `  route / direct:    p50 ${ratio.toFixed(2)}x, p95 ${(p('route', 95) / p('direct', 95)).toFixed(2)}x (budget p50 <= ${BUDGET.routeOverDirect}x)`
         )
         return ratio <= BUDGET.routeOverDirect
     } finally {
+        bare.stop()
         await stack.close()
     }
 }
