@@ -127,12 +127,10 @@ describe('display and configuration', () => {
     it('merges a stored config and reports bad fields, keeping defaults for them', () => {
         const { config, problems } = mergePhnConfig({
             algorithm: 'luhn',
-            system: 'https://fhir.health.gov.lk/id/phn',
             serialLength: -3,
             displayGroups: 'x',
         })
         expect(config.algorithm).toBe('luhn')
-        expect(config.system).toBe('https://fhir.health.gov.lk/id/phn')
         expect(config.serialLength).toBe(9)
         expect(problems.map((p) => p.path).sort()).toEqual(['displayGroups', 'serialLength'])
     })
@@ -141,10 +139,16 @@ describe('display and configuration', () => {
         expect(mergePhnConfig(stored)).toEqual({ config: DEFAULT_PHN_CONFIG, problems: [] })
     })
 
-    it('rejects an unknown algorithm and a non-URI system', () => {
-        const { config, problems } = mergePhnConfig({ algorithm: 'md5', system: 'phn system' })
+    it('rejects an unknown algorithm, and a system set here instead of in fhir-config', () => {
+        const { config, problems } = mergePhnConfig({
+            algorithm: 'md5',
+            system: 'https://fhir.health.gov.lk/id/phn',
+        })
         expect(config.algorithm).toBe('verhoeff')
-        expect(problems).toHaveLength(2)
+        expect(problems.map((p) => p.path).sort()).toEqual(['algorithm', 'system'])
+        expect(problems.find((p) => p.path === 'system')?.reason).toContain(
+            'fhir-config.systems.phn'
+        )
         expect(mergePhnConfig([1, 2]).problems).toEqual([{ path: '', reason: 'not an object' }])
     })
 })

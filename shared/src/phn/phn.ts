@@ -4,7 +4,8 @@ import { storedSections } from '../config/stored'
 /**
  * The Personal Health Number: a serial issued atomically by DHIS2's TextPattern generator
  * (attribute `phnSerial`) followed by one check digit computed here. The national format is not
- * settled, so length, algorithm, identifier system and display grouping are configuration.
+ * settled, so length, algorithm and display grouping are configuration. Its FHIR identifier
+ * system is `fhir-config.systems.phn`, with the other identifier systems: one place, not two.
  */
 import { CHECK_DIGIT_ALGORITHMS, checkDigit, type CheckDigitAlgorithm } from './check-digits'
 
@@ -12,8 +13,6 @@ export interface PhnConfig {
     /** Digits in the serial DHIS2 issues (TextPattern SEQUENTIAL(#########) gives 9). */
     serialLength: number
     algorithm: CheckDigitAlgorithm
-    /** FHIR identifier system of the PHN. */
-    system: string
     /** Group sizes for display, e.g. [3, 3, 4] shows `123 456 7890`; empty shows it plain. */
     displayGroups: number[]
 }
@@ -21,7 +20,6 @@ export interface PhnConfig {
 export const DEFAULT_PHN_CONFIG: Readonly<PhnConfig> = Object.freeze({
     serialLength: 9,
     algorithm: 'verhoeff',
-    system: 'http://fhir.health.gov.lk/ips/identifier/phn',
     displayGroups: [3, 3, 4],
 })
 
@@ -102,11 +100,8 @@ export function mergePhnConfig(stored: unknown): { config: PhnConfig; problems: 
             fail('algorithm', `must be one of ${CHECK_DIGIT_ALGORITHMS.join(', ')}`)
         }
     }
-    if (has('system')) {
-        const v = s.system
-        if (typeof v === 'string' && /^(https?:\/\/|urn:)\S+$/.test(v)) config.system = v
-        else fail('system', 'must be an http(s) URL or a URN')
-    }
+    // Older packages stored the system here too; it would be silently ignored, so say where it went.
+    if (has('system')) fail('system', 'not used here: the PHN system is fhir-config.systems.phn')
     if (has('displayGroups')) {
         const v = s.displayGroups
         if (
