@@ -423,6 +423,23 @@ describe("the operator's settings from the DHIS2 datastore", () => {
         expect(await screen.findByText('Visits (3)')).toBeInTheDocument()
     })
 
+    test('the eSignet claims mapping, which the doctor never applies, is not read', async () => {
+        const te = trackedEntityWithContacts(3)
+        renderApp(fakeFhir([storedSearchset(te)]), te, '#/find', {
+            'claims-mapping': httpError(500),
+            'phn-config': { displayGroups: 'x' },
+        })
+        // Its failure would stop the app, so reaching the find screen shows it was not read; the
+        // PHN setting the doctor does apply is still checked and reported.
+        expect(await screen.findByLabelText(/Personal Health Number/)).toBeInTheDocument()
+        expect(
+            screen.getByText(
+                "The administrator's setting phn-config.displayGroups was ignored and the default used."
+            )
+        ).toBeInTheDocument()
+        expect(screen.queryByText(/claims-mapping/)).toBeNull()
+    })
+
     test('the datastore failing is an error with retry, not a find screen on defaults', async () => {
         const te = trackedEntityWithContacts(3)
         renderApp(fakeFhir([storedSearchset(te)]), te, '#/find', {

@@ -18,6 +18,9 @@ import { readRecent, rememberRecent } from './find/recent'
 // Generated from i18n/*.po by scripts/i18n.mjs and by the build (git-ignored).
 import './locales'
 
+/** The doctor never maps eSignet claims: only the FHIR mapping and the PHN format apply here. */
+const DOCTOR_CONFIG_PARTS = ['fhir', 'phn'] as const
+
 /** The record page (FHIR mapping, charts, visit form) loads when a record is opened. */
 const PatientPage = lazy(() =>
     import('./record/PatientPage').then((m) => ({ default: m.PatientPage }))
@@ -55,7 +58,7 @@ export const DoctorPages = () => {
                 <OutboxStatus />
             </header>
             {/* The operator's settings (PHN format, FHIR mapping) before any page. */}
-            <AncConfigProvider>
+            <AncConfigProvider parts={DOCTOR_CONFIG_PARTS}>
                 {route.page === 'patient' ? (
                     <Suspense
                         fallback={

@@ -2,6 +2,7 @@ import i18n from '@dhis2/d2-i18n'
 import { CircularLoader, NoticeBox } from '@dhis2/ui'
 import React, { type ReactNode } from 'react'
 import { ErrorState } from '../ui/States'
+import type { AncConfigPart } from './anc-config'
 import type { ConfigProblem } from './problem'
 import { AncConfigContext, useAncConfig } from './useAncConfig'
 
@@ -44,8 +45,15 @@ export const ConfigProblemsNotice = ({ problems }: { problems: ConfigProblem[] }
  * `useLoadedAncConfig()`: a loader while it loads, an error with retry if the datastore fails
  * (never silent defaults), and a warning above the children for settings that were refused.
  */
-export const AncConfigProvider = ({ children }: { children: ReactNode }) => {
-    const config = useAncConfig()
+export const AncConfigProvider = ({
+    children,
+    parts,
+}: {
+    children: ReactNode
+    /** The parts this app applies (default all); the others are neither read nor warned about. */
+    parts?: readonly AncConfigPart[]
+}) => {
+    const config = useAncConfig(parts)
     if (config.data) {
         return (
             <AncConfigContext.Provider value={config.data}>

@@ -80,15 +80,22 @@ async function readKey(
     }
 }
 
-/** Reads the three keys in parallel (app-runtime's `useDataEngine()`), then validates and merges. */
+export type AncConfigPart = keyof typeof ANC_CONFIG_KEYS
+
+export const ALL_ANC_CONFIG_PARTS: readonly AncConfigPart[] = ['claims', 'fhir', 'phn']
+
+/**
+ * Reads the keys of the parts an app uses in parallel (app-runtime's `useDataEngine()`), then
+ * validates and merges; the parts it does not use stay at their defaults and are not read, so a
+ * setting an app never applies cannot warn or fail there.
+ */
 export async function readAncConfig(
     engine: Pick<DataEngine, 'query'>,
-    signal?: AbortSignal
+    signal?: AbortSignal,
+    parts: readonly AncConfigPart[] = ALL_ANC_CONFIG_PARTS
 ): Promise<AncConfig> {
-    const [claims, fhir, phn] = await Promise.all([
-        readKey(engine, ANC_CONFIG_KEYS.claims, signal),
-        readKey(engine, ANC_CONFIG_KEYS.fhir, signal),
-        readKey(engine, ANC_CONFIG_KEYS.phn, signal),
-    ])
+    const read = (part: AncConfigPart) =>
+        parts.includes(part) ? readKey(engine, ANC_CONFIG_KEYS[part], signal) : undefined
+    const [claims, fhir, phn] = await Promise.all([read('claims'), read('fhir'), read('phn')])
     return mergeAncConfig({ claims, fhir, phn })
 }
