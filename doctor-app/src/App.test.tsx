@@ -350,6 +350,23 @@ describe('recording a visit', () => {
         expect(entry.payload.type).toBe('transaction')
         expect(entry.payload.entry!.some((e) => e.request?.ifMatch)).toBe(false)
     })
+    test('FHIR gone since the record opened: the visit is still saved in DHIS2 and queued', async () => {
+        const te = trackedEntityWithContacts(3)
+        const fhir = fakeFhir([storedSearchset(te)])
+        const { user, backend } = await openRecord(fhir, te)
+        // The route answers 502 to everything now, the version check included.
+        fhir.failWith = new FhirClientError('server', 'HTTP 502', 502)
+        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
+        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
+        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        expect(
+            await screen.findByText('Visit saved in DHIS2; the national record will follow')
+        ).toBeInTheDocument()
+        expect(backend.calls.filter((c) => c.resource === 'tracker')).toHaveLength(1)
+        await waitFor(() => expect(backend.outbox.size).toBe(1))
+        // No second wait on a server known to be down: the check failed, the write was queued.
+        expect(fhir.requests.filter((r) => r.type === 'transaction')).toHaveLength(0)
+    })
 })
 
 describe("the operator's settings from the DHIS2 datastore", () => {

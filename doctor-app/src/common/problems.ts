@@ -1,4 +1,4 @@
-import { FhirClientError } from '@anc/shared'
+import { FhirClientError, isFhirUnreachable } from '@anc/shared'
 import i18n from '@dhis2/d2-i18n'
 import { PatientNotFoundError } from '../record/open-record'
 import { RecordNotInDhis2Error } from '../visit/save-visit'
@@ -81,13 +81,7 @@ export function describeProblem(error: unknown): Problem {
         }
     }
     const type = (error as { type?: unknown })?.type
-    if (
-        kind === 'network' ||
-        kind === 'timeout' ||
-        kind === 'server' ||
-        kind === 'badResponse' ||
-        type === 'network'
-    ) {
+    if (isFhirUnreachable(error) || type === 'network') {
         return {
             kind: 'fhirUnreachable',
             title: i18n.t('The national record cannot be reached'),

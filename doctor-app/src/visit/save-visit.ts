@@ -12,12 +12,15 @@
  * moment between check and write is refused by the server (412) rather than overwritten.
  * A FHIR push that fails for any other reason goes to the outbox (DHIS2 is the source; the
  * queued copy has no If-Match, because the visit is already saved there and the conditional
- * upserts make a replay harmless).
+ * upserts make a replay harmless). When FHIR cannot be reached at all, its check cannot run:
+ * the visit is still saved in DHIS2 (checked above) and the FHIR copy queued, as in
+ * registration, so a clinic keeps recording visits while the national record is down.
  */
 import {
     DATA_ELEMENTS,
     FhirClientError,
     generateUid,
+    isFhirUnreachable,
     getTrackedEntity,
     importTracker,
     PROGRAM_ANC,
@@ -287,8 +290,15 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
     bookNextAppointment(bundle, values.nextAppointment)
 
     // FHIR: did anything this visit updates change since it was opened?
-    const changed = await changedSinceOpened(fhir, opened, guarded)
-    if (changed.length > 0) return { status: 'stale', where: 'fhir', detail: changed.join(', ') }
+    let unreachable: unknown
+    try {
+        const changed = await changedSinceOpened(fhir, opened, guarded)
+        if (changed.length > 0)
+            return { status: 'stale', where: 'fhir', detail: changed.join(', ') }
+    } catch (error) {
+        if (!isFhirUnreachable(error)) throw error
+        unreachable = error
+    }
 
     const imported = await importTracker(engine, { events: [event] })
     if (!imported.ok) {
@@ -299,16 +309,21 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
         return { status: 'rejected', messages: messages.map(String) }
     }
 
+    const queue = async (error: unknown): Promise<SaveVisitResult> => {
+        const entry = await deps.outbox.enqueue(withoutIfMatch(bundle), {
+            error,
+            subject: { trackedEntity: te.trackedEntity, label: opened.phn },
+        })
+        return { status: 'saved', event: eventUid, fhir: 'queued', entry }
+    }
+    // Down a moment ago: straight to the outbox rather than a second wait for a timeout.
+    if (unreachable) return queue(unreachable)
     try {
         await fhir.transaction(bundle)
         return { status: 'saved', event: eventUid, fhir: 'sent' }
     } catch (error) {
         if (error instanceof FhirClientError && error.kind === 'preconditionFailed')
             return { status: 'fhirConflict', event: eventUid }
-        const entry = await deps.outbox.enqueue(withoutIfMatch(bundle), {
-            error,
-            subject: { trackedEntity: te.trackedEntity, label: opened.phn },
-        })
-        return { status: 'saved', event: eventUid, fhir: 'queued', entry }
+        return queue(error)
     }
 }

@@ -42,6 +42,20 @@ export class FhirClientError extends Error {
     }
 }
 
+/**
+ * The FHIR server (or the route to it) did not give an answer about the request itself: down,
+ * timed out, 5xx, or garbage. Writes that fail this way can be queued and replayed; a 4xx cannot.
+ */
+export function isFhirUnreachable(error: unknown): boolean {
+    return (
+        error instanceof FhirClientError &&
+        (error.kind === 'network' ||
+            error.kind === 'timeout' ||
+            error.kind === 'server' ||
+            error.kind === 'badResponse')
+    )
+}
+
 export function errorKindForStatus(status: number): FhirClientErrorKind {
     if (status === 401) return 'sessionExpired'
     if (status === 403) return 'forbidden'
