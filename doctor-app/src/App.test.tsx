@@ -65,7 +65,9 @@ function dhis2(te: TrackedEntity | null, config: StoredConfig = {}) {
             calls.push({ type, resource: 'tracker', data: query.data })
             return { status: 'OK', validationReport: { errorReports: [] }, stats: {} }
         },
-        'dataStore/anc-outbox': (type: string) => (type === 'read' ? [...outbox.keys()] : {}),
+        // The namespace lists its keys; with an id, one entry (as DHIS2 answers both).
+        'dataStore/anc-outbox': (type: string, query: { id?: string }) =>
+            type !== 'read' ? {} : query.id ? outbox.get(query.id) : [...outbox.keys()],
     }
     const data = new Proxy(known, {
         get(target, resource: string) {
@@ -345,6 +347,10 @@ describe('recording a visit', () => {
             await screen.findByText('Visit saved in DHIS2; the national record will follow')
         ).toBeInTheDocument()
         await waitFor(() => expect(backend.outbox.size).toBe(1))
+        // The header says so at once, not at the next poll.
+        expect(
+            await screen.findByText('1 record waiting to reach the national record')
+        ).toBeInTheDocument()
         const entry = [...backend.outbox.values()][0] as { payload: Bundle; kind: string }
         expect(entry.kind).toBe('fhir-transaction')
         expect(entry.payload.type).toBe('transaction')

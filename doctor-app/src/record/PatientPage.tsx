@@ -1,4 +1,11 @@
-import { ErrorState, FhirOutbox, useLoadedAncConfig, useTrackerEngine } from '@anc/shared'
+import {
+    DATASTORE,
+    ErrorState,
+    FhirOutbox,
+    trackerKeys,
+    useLoadedAncConfig,
+    useTrackerEngine,
+} from '@anc/shared'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import type { Bundle } from '@medplum/fhirtypes'
@@ -113,7 +120,9 @@ export const PatientPage = ({ phn, onBack, onOpened }: PatientPageProps) => {
             }),
         onSuccess: (result) => {
             if (result.status === 'saved')
-                void queryClient.invalidateQueries({ queryKey: ['anc-outbox-count'] })
+                void queryClient.invalidateQueries({
+                    queryKey: trackerKeys.outbox(DATASTORE.outboxNamespace),
+                })
         },
     })
     const reload = () => {
