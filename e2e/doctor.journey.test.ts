@@ -4,7 +4,9 @@
  * ANC Doctor from the header bar, a woman registered earlier in the run opened by PHN (banner,
  * schedule, timeline from one request through the anc-fhir route), a visit recorded through the
  * form and read back from DHIS2 (contact event) and FHIR (Encounter, Observations, Appointment);
- * an unknown PHN and a stopped FHIR server each show their own message.
+ * an unknown PHN and a stopped FHIR server each show their own message; a visit recorded
+ * elsewhere after the record was opened stops the save (nothing written); FHIR stopped while
+ * saving keeps the visit in DHIS2 and the outbox delivers it; an expired session loses nothing.
  * Needs `node scripts/build.mjs doctor-app` first (the DHIS2 stand-in serves the build).
  */
 import { existsSync, mkdirSync } from 'node:fs'
@@ -14,7 +16,13 @@ import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '../shared/src/metada
 import { phnFromSerial } from '../shared/src/phn'
 import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
 import { launchChromium } from './support/chromium'
-import { basic, fhirSearch, registerForDoctor, type DoctorPatient } from './support/doctor-patients'
+import {
+    basic,
+    fhirSearch,
+    recordContactElsewhere,
+    registerForDoctor,
+    type DoctorPatient,
+} from './support/doctor-patients'
 
 const ROOT = path.resolve(__dirname, '..')
 const SCREENSHOTS = path.join(ROOT, 'doctor-app/docs/screenshots')
@@ -257,4 +265,122 @@ it('with the FHIR server stopped, opening a record says the national record cann
     // Back up: Try again opens the record.
     await page.getByRole('button', { name: /Try again/ }).click()
     await page.getByRole('heading', { name: patient.fullName }).waitFor()
+})
+
+/** Fills the blood pressure of the visit form on the open record. */
+async function fillBloodPressure(systolic: string, diastolic: string) {
+    const form = page.getByRole('form', { name: 'Record this visit' })
+    await form.getByLabel(/Systolic blood pressure/).fill(systolic)
+    await form.getByLabel(/Diastolic blood pressure/).fill(diastolic)
+    return form
+}
+
+async function visitsShown(): Promise<number> {
+    const heading = page.getByRole('heading', { name: /^Visits \(\d+\)$/ })
+    await heading.waitFor()
+    return Number(/\d+/.exec(await heading.innerText())?.[0])
+}
+
+const trackerPost = (r: { method(): string; url(): string }) =>
+    r.method() === 'POST' && /\/api\/(\d+\/)?tracker$/.test(new URL(r.url()).pathname)
+
+it('a visit recorded elsewhere after she opened the record: she is told and nothing is written', async () => {
+    await openApp(`#/patient/${patient.phn}`)
+    await page.getByRole('heading', { name: patient.fullName }).waitFor()
+    const before = await visitsShown()
+    const elsewhere = await recordContactElsewhere(urls(), patient, {
+        systolic: 132,
+        diastolic: 84,
+    })
+    const eventsBefore = await asDoctor<{ events: unknown[] }>(
+        `/api/tracker/events?program=${PROGRAM_ANC}&trackedEntity=${patient.trackedEntity}&fields=event`
+    )
+
+    const posts: string[] = []
+    const count = (r: { method(): string; url(): string }) => {
+        if (trackerPost(r)) posts.push(r.url())
+    }
+    page.on('request', count)
+    try {
+        const form = await fillBloodPressure('118', '76')
+        await form.getByRole('button', { name: 'Save visit' }).click()
+        await page.getByText('This record changed since you opened it').waitFor()
+        await page.getByText('Someone recorded a visit', { exact: false }).waitFor()
+        await shot('07-record-changed')
+    } finally {
+        page.off('request', count)
+    }
+    expect(posts).toEqual([])
+    const eventsAfter = await asDoctor<{ events: unknown[] }>(
+        `/api/tracker/events?program=${PROGRAM_ANC}&trackedEntity=${patient.trackedEntity}&fields=event`
+    )
+    expect(eventsAfter.events).toHaveLength(eventsBefore.events.length)
+    // What she typed is still on screen; reloading shows the other clinician's visit.
+    await expect(
+        page
+            .getByRole('form', { name: 'Record this visit' })
+            .getByLabel(/Systolic/)
+            .inputValue()
+    ).resolves.toBe('118')
+    await page.getByRole('button', { name: 'Reload the record' }).click()
+    await page.getByRole('heading', { name: `Visits (${before + 1})` }).waitFor()
+    const encounters = await fhirSearch<{ entry?: unknown[] }>(
+        urls(),
+        `Encounter?identifier=${encodeURIComponent(`${EVENT_SYSTEM}|${elsewhere}`)}`
+    )
+    expect(encounters.entry).toHaveLength(1)
+})
+
+it('FHIR down while she saves: the visit is kept in DHIS2, queued, and delivered once FHIR is back', async () => {
+    await openApp(`#/patient/${patient.phn}`)
+    await page.getByRole('heading', { name: patient.fullName }).waitFor()
+    await visitsShown()
+    await stack.stop('fhir')
+    let event = ''
+    try {
+        const form = await fillBloodPressure('121', '79')
+        const imported = page.waitForRequest(trackerPost)
+        await form.getByRole('button', { name: 'Save visit' }).click()
+        const payload = (await imported).postDataJSON() as { events?: { event: string }[] }
+        event = payload.events?.[0]?.event ?? ''
+        await page.getByText('Visit saved in DHIS2; the national record will follow').waitFor()
+        await page.getByText('1 record waiting to reach the national record').waitFor()
+        await shot('08-visit-queued')
+    } finally {
+        await stack.start('fhir')
+    }
+    const stored = await asDoctor<{ events: { event: string }[] }>(
+        `/api/tracker/events?program=${PROGRAM_ANC}&trackedEntity=${patient.trackedEntity}&fields=event`
+    )
+    expect(stored.events.map((e) => e.event)).toContain(event)
+
+    await page.getByRole('button', { name: 'Retry now' }).click()
+    await page.getByText('All records are in the national record').waitFor()
+    const encounters = await fhirSearch<{ entry?: unknown[] }>(
+        urls(),
+        `Encounter?identifier=${encodeURIComponent(`${EVENT_SYSTEM}|${event}`)}`
+    )
+    expect(encounters.entry).toHaveLength(1)
+})
+
+it('a session that expired while the form was open: told so, nothing typed is lost, saved after signing in again', async () => {
+    await openApp(`#/patient/${patient.phn}`)
+    await page.getByRole('heading', { name: patient.fullName }).waitFor()
+    await visitsShown()
+    const form = await fillBloodPressure('117', '75')
+    // The DHIS2 session ends (timeout, or signed out in another tab).
+    await page.request.get(`${stack.urls.dhis2}/dhis-web-commons-security/logout.action`, {
+        maxRedirects: 0,
+    })
+    await form.getByRole('button', { name: 'Save visit' }).click()
+    await page.getByText('Your session has expired').waitFor()
+    await shot('09-session-expired')
+    expect(await form.getByLabel(/Systolic blood pressure/).inputValue()).toBe('117')
+
+    const login = await page.request.post(`${stack.urls.dhis2}/api/auth/login`, {
+        data: { username: DOCTOR.username, password: DOCTOR.password },
+    })
+    expect(login.status()).toBe(200)
+    await form.getByRole('button', { name: 'Save visit' }).click()
+    await page.getByText('Saved in DHIS2 and in the national record.').waitFor()
 })

@@ -10,8 +10,10 @@ import { fixtureTrackedEntity } from '../../shared/src/fhir/fixtures'
 import { trackerToFhirBundle } from '../../shared/src/fhir/to-bundle'
 import {
     ATTRIBUTES,
+    DATA_ELEMENTS,
     OPTION_SETS,
     PROGRAM_ANC,
+    PROGRAM_STAGES,
     TRACKED_ENTITY_TYPE_PERSON,
 } from '../../shared/src/metadata/ids'
 import { phnFromSerial } from '../../shared/src/phn'
@@ -125,10 +127,21 @@ export async function registerForDoctor(
     )) as { status?: string }
     if (report.status !== 'OK') throw new Error(`tracker import: ${JSON.stringify(report)}`)
 
-    // What DHIS2 holds now is what the registration app maps and sends.
+    await pushToFhir(urls, te.trackedEntity, today)
+    return {
+        phn,
+        fullName: `${given} ${family}`,
+        trackedEntity: te.trackedEntity,
+        enrollment: te.enrollments?.[0]?.enrollment ?? '',
+        lmp,
+    }
+}
+
+/** What DHIS2 holds now, mapped by shared/fhir and sent as the apps send it. */
+async function pushToFhir(urls: Urls, trackedEntity: string, today: string): Promise<void> {
     const stored = (await asMidwife(
         urls,
-        `/api/tracker/trackedEntities/${te.trackedEntity}?program=${PROGRAM_ANC}&fields=${encodeURIComponent(TRACKED_ENTITY_FIELDS)}`
+        `/api/tracker/trackedEntities/${trackedEntity}?program=${PROGRAM_ANC}&fields=${encodeURIComponent(TRACKED_ENTITY_FIELDS)}`
     )) as TrackedEntity
     const { bundle } = trackerToFhirBundle({ trackedEntity: stored, today })
     const response = await fetch(`${urls.fhir}/fhir`, {
@@ -143,13 +156,43 @@ export async function registerForDoctor(
     if (!response.ok) {
         throw new Error(`FHIR transaction answered ${response.status}: ${await response.text()}`)
     }
-    return {
-        phn,
-        fullName: `${given} ${family}`,
-        trackedEntity: te.trackedEntity,
-        enrollment: te.enrollments?.[0]?.enrollment ?? '',
-        lmp,
-    }
+}
+
+/**
+ * Another clinician records a contact for her today (blood pressure only), in DHIS2 and in the
+ * national record, as their app would. Returns the new event's UID.
+ */
+export async function recordContactElsewhere(
+    urls: Urls,
+    patient: DoctorPatient,
+    bp: { systolic: number; diastolic: number }
+): Promise<string> {
+    const today = todayIn()
+    const event = generateUid()
+    const report = (await asMidwife(urls, '/api/tracker?async=false&atomicMode=ALL', {
+        method: 'POST',
+        body: JSON.stringify({
+            events: [
+                {
+                    event,
+                    program: PROGRAM_ANC,
+                    programStage: PROGRAM_STAGES.contact,
+                    enrollment: patient.enrollment,
+                    trackedEntity: patient.trackedEntity,
+                    orgUnit: CLINIC_A,
+                    occurredAt: today,
+                    status: 'COMPLETED',
+                    dataValues: [
+                        { dataElement: DATA_ELEMENTS.systolicBp, value: String(bp.systolic) },
+                        { dataElement: DATA_ELEMENTS.diastolicBp, value: String(bp.diastolic) },
+                    ],
+                },
+            ],
+        }),
+    })) as { status?: string }
+    if (report.status !== 'OK') throw new Error(`tracker import: ${JSON.stringify(report)}`)
+    await pushToFhir(urls, patient.trackedEntity, today)
+    return event
 }
 
 /** A FHIR search straight at the FHIR stand-in, with its development credentials. */

@@ -9,6 +9,9 @@ export interface PendingSyncIndicatorProps {
     onRetry: () => void
 }
 
+/** Tag's 240 px default cut the English sentence, and Sinhala and Tamil run longer. */
+const TAG_WIDTH = 'none'
+
 /** Tells the user that saved records have not reached the national record yet, and lets her retry. */
 export const PendingSyncIndicator = ({
     count,
@@ -17,12 +20,12 @@ export const PendingSyncIndicator = ({
 }: PendingSyncIndicatorProps) => (
     <div role="status" aria-live="polite" className="anc-pending-sync">
         {count === 0 ? (
-            <Tag positive icon={<IconCheckmarkCircle16 />}>
+            <Tag positive icon={<IconCheckmarkCircle16 />} maxWidth={TAG_WIDTH}>
                 {i18n.t('All records are in the national record')}
             </Tag>
         ) : (
             <>
-                <Tag neutral icon={<IconSync16 />}>
+                <Tag neutral icon={<IconSync16 />} maxWidth={TAG_WIDTH}>
                     {count === 1
                         ? i18n.t('1 record waiting to reach the national record')
                         : i18n.t('{{count}} records waiting to reach the national record', {
