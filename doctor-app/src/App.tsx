@@ -2,6 +2,7 @@
 // the first screen (budget: initial JS at most 1.25x a bare app, bench/doctor-record.bench.ts).
 import { AncConfigProvider } from '@anc/shared/src/config'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
 import { useFhirOutbox } from '@anc/shared/src/tracker/hooks'
 import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
 import { useDataQuery } from '@dhis2/app-runtime'
@@ -15,8 +16,8 @@ import { useHashRoute } from './common/route'
 import type { FhirTransport } from './record/open-record'
 import { FindPatient } from './find/FindPatient'
 import { readRecent, rememberRecent } from './find/recent'
-// Generated from i18n/*.po by scripts/i18n.mjs and by the build (git-ignored).
-import './locales'
+// English bundled; Sinhala and Tamil load when the user's language needs them.
+import './translations'
 
 /** The doctor never maps eSignet claims: only the FHIR mapping and the PHN format apply here. */
 const DOCTOR_CONFIG_PARTS = ['fhir', 'phn'] as const
@@ -123,9 +124,11 @@ const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false 
 const App = () => {
     useLanguage()
     return (
-        <DoctorRoot queryClient={queryClient}>
-            <DoctorPages />
-        </DoctorRoot>
+        <TranslationsGate>
+            <DoctorRoot queryClient={queryClient}>
+                <DoctorPages />
+            </DoctorRoot>
+        </TranslationsGate>
     )
 }
 

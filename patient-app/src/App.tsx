@@ -1,9 +1,10 @@
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import React, { useState } from 'react'
 import { LoginPage } from './LoginPage'
-// Generated from i18n/*.po by scripts/i18n.mjs and by the build (git-ignored).
-import './locales'
+// English bundled; Sinhala and Tamil load when the user's language needs them.
+import './translations'
 
 /**
  * The DHIS2 login app (name `login`, no DHIS2 session): staff sign-in as on any DHIS2, and the
@@ -15,9 +16,11 @@ const App = () => {
         () => new QueryClient({ defaultOptions: { queries: { retry: false } } })
     )
     return (
-        <QueryClientProvider client={queryClient}>
-            <LoginPage />
-        </QueryClientProvider>
+        <TranslationsGate>
+            <QueryClientProvider client={queryClient}>
+                <LoginPage />
+            </QueryClientProvider>
+        </TranslationsGate>
     )
 }
 

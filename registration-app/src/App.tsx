@@ -1,13 +1,14 @@
 import { AncConfigProvider } from '@anc/shared/src/config'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
 import { useFhirOutbox } from '@anc/shared/src/tracker'
 import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
 import i18n from '@dhis2/d2-i18n'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { CircularLoader } from '@dhis2/ui'
 import React, { Suspense, lazy, useEffect, useState, type ReactNode } from 'react'
-// Generated from i18n/*.po by scripts/i18n.mjs and by the build (git-ignored).
-import './locales'
+// English bundled; Sinhala and Tamil load when the user's language needs them.
+import './translations'
 import { FindPage } from './pages/FindPage'
 import { hrefOf, useRoute } from './routing'
 import { RealServicesProvider, useServices, whenIdle } from './services'
@@ -121,11 +122,13 @@ export const Providers = ({ children }: { children: ReactNode }) => {
 
 /** ANC Registration: the midwife's registration journey. */
 const App = () => (
-    <Providers>
-        <RealServicesProvider>
-            <RegistrationApp />
-        </RealServicesProvider>
-    </Providers>
+    <TranslationsGate>
+        <Providers>
+            <RealServicesProvider>
+                <RegistrationApp />
+            </RealServicesProvider>
+        </Providers>
+    </TranslationsGate>
 )
 
 export default App

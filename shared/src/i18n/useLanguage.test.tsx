@@ -1,13 +1,21 @@
 import i18n from '@dhis2/d2-i18n'
-import { act, render, screen } from '@testing-library/react'
+import { act, render, screen, waitFor } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
 import React from 'react'
-// The login app's generated locales (scripts/i18n.mjs), as its build bundles them.
-import '../../../patient-app/src/locales'
+// The login app's catalogue registration, as its build bundles it: English now, the rest lazily.
+import '../../../patient-app/src/translations'
+import { translationsLoaded } from './translations'
 import { useLanguage } from './useLanguage'
 
 const Heading = () => {
-    useLanguage()
-    return <h1>{i18n.t('Sign in')}</h1>
+    const [language, setLanguage] = useLanguage()
+    return (
+        <>
+            <h1>{i18n.t('Sign in')}</h1>
+            <p data-testid="language">{language}</p>
+            <button onClick={() => setLanguage('ta')}>ta</button>
+        </>
+    )
 }
 
 beforeAll(async () => {
@@ -25,19 +33,27 @@ afterEach(async () => {
 // Headings are matched by text content: Sinhala conjuncts contain a zero-width joiner that
 // accessible-name computation does not keep.
 describe('language switch', () => {
-    it('re-renders in Sinhala and Tamil from the committed catalogue', async () => {
+    it('loads Sinhala only when it is chosen, then re-renders in it', async () => {
+        expect(translationsLoaded('si')).toBe(false)
         render(<Heading />)
         expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Sign in')
 
         await act(async () => {
             await i18n.changeLanguage('si')
         })
-        expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('පිවිසෙන්න')
+        await waitFor(() =>
+            expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('පිවිසෙන්න')
+        )
+        expect(translationsLoaded('si')).toBe(true)
+    })
 
-        await act(async () => {
-            await i18n.changeLanguage('ta')
-        })
-        expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('உள்நுழைக')
+    it('a switch made in the app waits for the texts, then changes language', async () => {
+        render(<Heading />)
+        await userEvent.setup().click(screen.getByRole('button', { name: 'ta' }))
+        await waitFor(() =>
+            expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('உள்நுழைக')
+        )
+        expect(screen.getByTestId('language')).toHaveTextContent('ta')
     })
 
     it('falls back to English for a language we do not ship', async () => {
