@@ -69,33 +69,78 @@ export interface LoadedJs {
     files: number
     raw: number
     gzip: number
+    /**
+     * Only the scripts requested before the first screen showed (`firstScreen` visible): what it
+     * takes to paint it. The rest are chunks the app fetches ahead while idle, for the next step.
+     */
+    firstScreen: { files: number; gzip: number }
 }
 
 /**
  * Loads `/api/apps/<appName>/index.html<hash>` in Chromium and sums the JavaScript it fetched
- * until the network is idle and the first heading shows (the service worker is not counted).
+ * until the network is idle and the first screen shows (the service worker is not counted).
+ * `firstScreen` is a heading of that screen (default: any heading).
  */
-export async function initialJs(buildDir: string, appName: string, hash = ''): Promise<LoadedJs> {
+export async function initialJs(
+    buildDir: string,
+    appName: string,
+    hash = '',
+    firstScreen?: string
+): Promise<LoadedJs> {
     const server = await startAppServer({ apps: { [appName]: buildDir } })
     const browser = await launchChromium()
     try {
         const page = await browser.newPage()
-        const bodies: Promise<Buffer>[] = []
+        // When the first screen's heading enters the DOM, in the page's own clock: a poll from
+        // here would see it late, after the app's idle-time fetches have started.
+        await page.addInitScript((text: string | null) => {
+            // No named inner functions: tsx would wrap them in a helper the page does not have.
+            const w = window as unknown as { __firstScreenAt?: number }
+            new MutationObserver((_records, observer) => {
+                const headings = document.querySelectorAll('h1,h2,h3,[role="heading"]')
+                if (
+                    w.__firstScreenAt === undefined &&
+                    [...headings].some((h) => text === null || h.textContent?.includes(text))
+                ) {
+                    w.__firstScreenAt = performance.now()
+                    observer.disconnect()
+                }
+            }).observe(document, { childList: true, subtree: true, characterData: true })
+        }, firstScreen ?? null)
+        const scripts: { url: string; body: Promise<Buffer> }[] = []
         page.on('response', (response) => {
             const type = response.headers()['content-type'] ?? ''
             if (type.includes('javascript') && !response.url().endsWith('service-worker.js')) {
-                bodies.push(response.body())
+                scripts.push({ url: response.url(), body: response.body() })
             }
         })
-        await page.goto(`${server.url}/api/apps/${appName}/index.html${hash}`, {
-            waitUntil: 'networkidle',
+        await page.goto(`${server.url}/api/apps/${appName}/index.html${hash}`)
+        const heading = firstScreen
+            ? page.getByRole('heading', { name: firstScreen })
+            : page.getByRole('heading')
+        await heading.first().waitFor()
+        await page.waitForLoadState('networkidle')
+        const requestedBefore = await page.evaluate(() => {
+            const at = (window as unknown as { __firstScreenAt?: number }).__firstScreenAt
+            return performance
+                .getEntriesByType('resource')
+                .filter((e) => at !== undefined && e.startTime <= at)
+                .map((e) => e.name)
         })
-        await page.getByRole('heading').first().waitFor()
-        const files = await Promise.all(bodies)
+        const firstScreenUrls = new Set(requestedBefore)
+        const files = await Promise.all(
+            scripts.map(async (s) => ({ body: await s.body, early: firstScreenUrls.has(s.url) }))
+        )
+        const gzipOf = (b: Buffer) => gzipSync(b, { level: 9 }).length
+        const early = files.filter((f) => f.early)
         return {
             files: files.length,
-            raw: files.reduce((sum, b) => sum + b.length, 0),
-            gzip: files.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0),
+            raw: files.reduce((sum, f) => sum + f.body.length, 0),
+            gzip: files.reduce((sum, f) => sum + gzipOf(f.body), 0),
+            firstScreen: {
+                files: early.length,
+                gzip: early.reduce((sum, f) => sum + gzipOf(f.body), 0),
+            },
         }
     } finally {
         await browser.close()

@@ -6,16 +6,15 @@ import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
 import i18n from '@dhis2/d2-i18n'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { CircularLoader } from '@dhis2/ui'
-import React, { Suspense, lazy, useEffect, useState, type ReactNode } from 'react'
+import React, { Suspense, lazy, useState, type ReactNode } from 'react'
 // English bundled; Sinhala and Tamil load when the user's language needs them.
 import './translations'
 import { FindPage } from './pages/FindPage'
 import { hrefOf, useRoute } from './routing'
-import { RealServicesProvider, useServices, whenIdle } from './services'
+import { RealServicesProvider, useServices } from './services'
 
-// The form and the record page load on first use (or once the first screen is idle).
-const loadRegisterPage = () => import('./pages/RegisterPage')
-const loadRecordPage = () => import('./pages/RecordPage')
+import { loadRecordPage, loadRegisterPage } from './pages/lazy-pages'
+
 const RegisterPage = lazy(() => loadRegisterPage().then((m) => ({ default: m.RegisterPage })))
 const RecordPage = lazy(() => loadRecordPage().then((m) => ({ default: m.RecordPage })))
 
@@ -36,14 +35,6 @@ const PendingSync = () => {
 export const RegistrationApp = () => {
     useLanguage()
     const route = useRoute()
-    useEffect(
-        () =>
-            whenIdle(() => {
-                void loadRegisterPage()
-                void loadRecordPage()
-            }),
-        []
-    )
     return (
         <div className="reg-app">
             <header className="reg-header">

@@ -12,7 +12,7 @@ import {
 import { EmptyState, ErrorState } from '@anc/shared/src/ui/States'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, InputField, NoticeBox } from '@dhis2/ui'
-import React, { useState } from 'react'
+import React, { useEffect, useState } from 'react'
 import { attributeValue } from '../registration/duplicates'
 import {
     displayName,
@@ -21,7 +21,8 @@ import {
     useRelayConfig,
 } from '../registration/queries'
 import { navigate } from '../routing'
-import { useServices, useSigninReady } from '../services'
+import { useServices, useSigninReady, whenIdle } from '../services'
+import { loadRecordPage, loadRegisterPage } from './lazy-pages'
 
 type SearchState =
     | { status: 'idle' }
@@ -74,6 +75,15 @@ export const FindPage = () => {
     const [birthDate, setBirthDate] = useState('')
     const [nameError, setNameError] = useState<string>()
     const [state, setState] = useState<SearchState>({ status: 'idle' })
+    // The next steps (register her, open her record) are ready before she clicks.
+    useEffect(
+        () =>
+            whenIdle(() => {
+                void loadRegisterPage()
+                void loadRecordPage()
+            }),
+        []
+    )
 
     const run = async (filters: AttributeFilter[], by: string) => {
         setState({ status: 'searching' })
