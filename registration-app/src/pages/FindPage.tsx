@@ -1,5 +1,5 @@
 import { useLoadedAncConfig } from '@anc/shared/src/config'
-import { isFailure } from '@anc/shared/src/esignet/outcomes'
+import { isFailure, type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
 import { checkPhn, formatPhnForDisplay, phnLength } from '@anc/shared/src/phn'
@@ -14,6 +14,7 @@ import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, InputField, NoticeBox } from '@dhis2/ui'
 import React, { useEffect, useState } from 'react'
 import { attributeValue } from '../registration/duplicates'
+import { handOverVerifiedIdentity } from '../registration/verified-handoff'
 import {
     displayName,
     useMyClinics,
@@ -27,7 +28,13 @@ import { loadRecordPage, loadRegisterPage } from './lazy-pages'
 type SearchState =
     | { status: 'idle' }
     | { status: 'searching' }
-    | { status: 'done'; results: TrackedEntity[]; by: string }
+    | {
+          status: 'done'
+          results: TrackedEntity[]
+          by: string
+          /** Found by national ID: whom she verified as, for the form if nobody was found. */
+          verified?: VerifiedIdentity
+      }
     | { status: 'failed'; message: string }
 
 const ResultList = ({ results }: { results: TrackedEntity[] }) => {
@@ -85,7 +92,7 @@ export const FindPage = () => {
         []
     )
 
-    const run = async (filters: AttributeFilter[], by: string) => {
+    const run = async (filters: AttributeFilter[], by: string, verified?: VerifiedIdentity) => {
         setState({ status: 'searching' })
         try {
             const page = await searchTrackedEntities(engine, {
@@ -99,7 +106,7 @@ export const FindPage = () => {
                 navigate({ page: 'record', trackedEntity: results[0].trackedEntity })
                 return
             }
-            setState({ status: 'done', results, by })
+            setState({ status: 'done', results, by, ...(verified ? { verified } : {}) })
         } catch {
             setState({
                 status: 'failed',
@@ -152,7 +159,11 @@ export const FindPage = () => {
                     return
                 }
                 if (outcome.kind !== 'verified') return
-                void run([{ attribute: ATTRIBUTES.esignetSub, value: outcome.sub }], 'identity')
+                void run(
+                    [{ attribute: ATTRIBUTES.esignetSub, value: outcome.sub }],
+                    'identity',
+                    outcome
+                )
             })
             .catch(() =>
                 setState({
@@ -230,7 +241,20 @@ export const FindPage = () => {
                 {state.status === 'done' && state.results.length === 0 ? (
                     <NoticeBox title={i18n.t('No record found')}>
                         <p>{i18n.t('She is not registered yet.')}</p>
-                        <Button primary onClick={() => navigate({ page: 'register' })}>
+                        {state.verified ? (
+                            <p>
+                                {i18n.t(
+                                    'The details she just verified with her national ID fill the form: she does not need to verify again.'
+                                )}
+                            </p>
+                        ) : null}
+                        <Button
+                            primary
+                            onClick={() => {
+                                if (state.verified) handOverVerifiedIdentity(state.verified)
+                                navigate({ page: 'register' })
+                            }}
+                        >
                             {i18n.t('Register her')}
                         </Button>
                     </NoticeBox>

@@ -2,7 +2,7 @@ import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
 import { type TrackedEntity } from '@anc/shared/src/tracker'
 import { configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { CLINIC, NIMALI_CLAIMS, NIMALI_SUB, fakeDhis2, renderApp } from '../test-support'
+import { CLINIC, NIMALI_CLAIMS, NIMALI_SUB, TODAY, fakeDhis2, renderApp } from '../test-support'
 
 configure({ testIdAttribute: 'data-test' })
 jest.setTimeout(20_000)
@@ -65,6 +65,50 @@ describe('find first', () => {
         await screen.findByText('She is not registered yet.')
         await user.click(screen.getByRole('button', { name: 'Register her' }))
         await waitFor(() => expect(window.location.hash).toBe('#/register'))
+    })
+})
+
+describe('find with national ID, nobody found, then register', () => {
+    /** Verified `minutesAgo` before the services' clock (TODAY 04:30 UTC). */
+    const verifiedAgo = (minutesAgo: number) =>
+        jest.fn().mockResolvedValue({
+            kind: 'verified',
+            sub: NIMALI_SUB,
+            claims: NIMALI_CLAIMS,
+            acr: 'mosip:idp:acr:generated-code',
+            authTime: Date.parse(`${TODAY}T04:30:00Z`) / 1000 - minutesAgo * 60,
+        })
+
+    const findByNationalId = async () => {
+        const user = userEvent.setup()
+        const button = await screen.findByRole('button', { name: 'Find with National ID' })
+        await waitFor(() => expect(button).toBeEnabled())
+        await user.click(button)
+        await screen.findByText('She is not registered yet.')
+        return user
+    }
+    const input = (name: string) => document.querySelector<HTMLInputElement>(`[name="${name}"]`)
+
+    it('fills the form with what she just verified: one OTP, not two', async () => {
+        const verifyIdentity = verifiedAgo(2)
+        renderApp(fakeDhis2(), { verifyIdentity }, '#/find')
+        const user = await findByNationalId()
+        expect(screen.getByText(/she does not need to verify again/)).toBeInTheDocument()
+        await user.click(screen.getByRole('button', { name: 'Register her' }))
+        await screen.findByTestId('verified-badge')
+        expect(input('fullName')).toHaveValue('Nimali Perera')
+        expect(input('fullName')).toHaveAttribute('readonly')
+        expect(input('birthDate')).toHaveValue('1996-05-14')
+        expect(verifyIdentity).toHaveBeenCalledTimes(1)
+    })
+
+    it('asks again when that verification is older than 15 minutes', async () => {
+        renderApp(fakeDhis2(), { verifyIdentity: verifiedAgo(20) }, '#/find')
+        const user = await findByNationalId()
+        await user.click(screen.getByRole('button', { name: 'Register her' }))
+        await screen.findByRole('button', { name: 'Verify with National ID' })
+        expect(input('fullName')).toHaveValue('')
+        expect(screen.queryByTestId('verified-badge')).toBeNull()
     })
 })
 

@@ -1,6 +1,7 @@
 import { type ClaimsMappingConfig } from '@anc/shared/src/claims/config'
 import { useLoadedAncConfig } from '@anc/shared/src/config'
 import { isFailure, type StaffSigninOutcome } from '@anc/shared/src/esignet/outcomes'
+import { takeVerifiedIdentity } from '../registration/verified-handoff'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { DATASTORE } from '@anc/shared/src/metadata/ids'
 import {
@@ -167,11 +168,17 @@ export const RegisterPage = () => {
         setVerifyState({ status: 'idle' })
     }
 
-    // Back from "continue in this window": finish that sign-in (the answer is used once).
+    // Verified a moment ago while searching (nobody found), or back from "continue in this
+    // window": either answer is used once.
     const redirectChecked = useRef(false)
     useEffect(() => {
         if (redirectChecked.current) return
         redirectChecked.current = true
+        const handed = takeVerifiedIdentity(services.now())
+        if (handed) {
+            applyOutcome(handed)
+            return
+        }
         services.completeVerifyInThisWindow().then(
             (outcome) => {
                 if (outcome) applyOutcome(outcome)
