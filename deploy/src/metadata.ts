@@ -770,6 +770,13 @@ export function buildDatastoreDefaults(): Record<string, Record<string, unknown>
     }
 }
 
+/**
+ * The sharing (public access string) of every key of buildDatastoreDefaults: all users read it,
+ * only superusers (ALL) and the key's owner change it. DHIS2 makes a new key `rw------`, which
+ * would let any user change, say, the PHN check-digit algorithm.
+ */
+export const CONFIG_PUBLIC_ACCESS = 'r-------'
+
 export const METADATA_FILE = path.resolve(__dirname, '../metadata/anc-metadata.json')
 export const DATASTORE_FILE = path.resolve(__dirname, '../metadata/datastore-defaults.json')
 

@@ -137,6 +137,13 @@ create table if not exists datastore (
     value jsonb not null,
     primary key (namespace, key)
 );
+-- Each entry is a DHIS2 object with a UID and sharing ({owner, public, external, users,
+-- userGroups}, DHIS2's own sharing column). Added by ALTER so data directories from before keep
+-- their entries: those get a UID here and DHIS2's default sharing for a new key, without owner.
+alter table datastore add column if not exists
+    uid text not null unique default ('d' || substr(md5(random()::text || clock_timestamp()::text), 1, 10));
+alter table datastore add column if not exists
+    sharing jsonb not null default '{"owner": null, "public": "rw------", "external": false, "users": {}, "userGroups": {}}';
 create table if not exists routes (
     id text primary key,
     code text unique,

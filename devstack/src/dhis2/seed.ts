@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto'
-import { buildDatastoreDefaults, buildMetadata } from '../../../deploy/src/metadata'
+import {
+    buildDatastoreDefaults,
+    buildMetadata,
+    CONFIG_PUBLIC_ACCESS,
+} from '../../../deploy/src/metadata'
 import { AUTHORITIES, PROGRAM_ANC, ROUTE_CODES, USER_ROLES } from '../../../shared/src/metadata/ids'
 import { pairwiseSub } from '../common/pairwise'
 import { DEV_SECRETS, ROUTE_SECRET_HEADER } from '../stack/dev-secrets'
 import { hashPassword } from './auth'
+import { defaultSharing } from './datastore'
 import type { Db } from './db'
 import { importMetadata } from './metadata'
 import type { Route } from './routes'
@@ -214,11 +219,14 @@ export async function seed(db: Db, urls: { relay: string; fhir: string }): Promi
             [route.id, route.code, route.name, JSON.stringify(route)]
         )
     }
+    // As on a deployed server: the configuration was written by the superuser who ran the
+    // install, and everyone else may only read it (deploy/src/install/deploy.ts sets that).
+    const configSharing = { ...defaultSharing(SEED_USERS.admin.id), public: CONFIG_PUBLIC_ACCESS }
     for (const [namespace, keys] of Object.entries(buildDatastoreDefaults())) {
         for (const [key, value] of Object.entries(keys)) {
             await db.query(
-                'insert into datastore (namespace, key, value) values ($1, $2, $3) on conflict do nothing',
-                [namespace, key, JSON.stringify(value)]
+                'insert into datastore (namespace, key, value, sharing) values ($1, $2, $3, $4) on conflict do nothing',
+                [namespace, key, JSON.stringify(value), JSON.stringify(configSharing)]
             )
         }
     }
