@@ -1,15 +1,16 @@
 import http from 'node:http'
-import { DEFAULT_FHIR_MAPPING } from '../../../shared/src/fhir/config'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
-import { ORG_UNITS } from '../../../devstack/src/dhis2/seed'
+import { ORG_UNITS, SEED_USERS } from '../../../devstack/src/dhis2/seed'
 import {
     ADMIN,
+    MIDWIFE,
     spawnDhis2,
     type SpawnedDhis2,
     tempDataRoot,
 } from '../../../devstack/src/dhis2/testing/helpers'
 import { PROGRAM_ANC } from '../../../shared/src/metadata/ids'
+import { buildDatastoreDefaults } from '../metadata'
 import type { RouteSettings } from '../routes'
 import { deploy, type DeployResult } from './deploy'
 import { createDhis2Client } from './dhis2-client'
@@ -39,6 +40,7 @@ const settings = (overrides: Partial<RouteSettings> = {}): RouteSettings => ({
 const run = (
     options: {
         dryRun?: boolean
+        resetConfig?: boolean
         routes?: RouteSettings
         username?: string
         password?: string
@@ -58,6 +60,7 @@ const run = (
             routes: options.routes ?? settings(),
             appDirs: APP_DIRS,
             dryRun: options.dryRun,
+            resetConfig: options.resetConfig,
             log: (l) => lines.push(l),
         },
         username
@@ -70,7 +73,8 @@ const api = async (pathAndQuery: string, init: RequestInit = {}): Promise<unknow
         ...init,
         headers: {
             authorization: ADMIN,
-            'content-type': 'application/json',
+            // Not on a bodiless DELETE: Fastify refuses an empty JSON body.
+            ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
             ...(init.headers ?? {}),
         },
     })
@@ -78,13 +82,45 @@ const api = async (pathAndQuery: string, init: RequestInit = {}): Promise<unknow
     return text === '' ? undefined : (JSON.parse(text) as unknown)
 }
 
+const CLAIMS_KEY = '/api/dataStore/anc/claims-mapping'
+const FHIR_KEY = '/api/dataStore/anc/fhir-config'
+const PHN_KEY = '/api/dataStore/anc/phn-config'
+
+/** The shipped defaults as the datastore returns them (JSON, no undefined). */
+const shipped = JSON.parse(JSON.stringify(buildDatastoreDefaults().anc)) as Record<string, unknown>
+const defaults = {
+    claims: shipped['claims-mapping'] as Record<string, unknown>,
+    fhir: shipped['fhir-config'] as { systems: Record<string, string> },
+    phn: shipped['phn-config'] as Record<string, unknown>,
+}
+
+interface SharingObject {
+    publicAccess: string
+    externalAccess: boolean
+    userAccesses: { id: string; access: string }[]
+}
+
+const uidOf = async (key: string) => ((await api(`${key}/metaData`)) as { id: string }).id
+
+const sharingOf = async (key: string) =>
+    ((await api(`/api/sharing?type=dataStore&id=${await uidOf(key)}`)) as { object: SharingObject })
+        .object
+
+const setSharing = async (key: string, object: Partial<SharingObject>) =>
+    api(`/api/sharing?type=dataStore&id=${await uidOf(key)}`, {
+        method: 'POST',
+        body: JSON.stringify({ object }),
+    })
+
 /** Everything the install touches, as the API shows it. */
 const serverState = async () => ({
     apps: await api('/api/apps'),
     routes: await api('/api/routes?fields=*&paging=false'),
     program: await api(`/api/programs/${PROGRAM_ANC}?fields=*`),
-    claims: await api('/api/dataStore/anc/claims-mapping'),
-    fhir: await api('/api/dataStore/anc/fhir-config'),
+    claims: await api(CLAIMS_KEY),
+    fhir: await api(FHIR_KEY),
+    phn: await api(PHN_KEY),
+    sharing: await Promise.all([CLAIMS_KEY, FHIR_KEY, PHN_KEY].map(sharingOf)),
 })
 
 /** What the route upstream received: proves which secret DHIS2 now sends. */
@@ -94,7 +130,9 @@ const runRoute = async (code: string) =>
         headers: Record<string, string>
     }
 
-const pending = (result: DeployResult) => result.changes.filter((c) => c.action !== 'unchanged')
+/** What a run changes (or would): a kept configuration is no change. */
+const pending = (result: DeployResult) =>
+    result.changes.filter((c) => c.action !== 'unchanged' && c.action !== 'kept')
 
 beforeAll(async () => {
     upstream = http.createServer((req, res) => {
@@ -203,16 +241,119 @@ describe('npm run deploy against a fresh DHIS2', () => {
         ])
     })
 
-    it('replaces a different datastore value but keeps the old one beside it', async () => {
-        const edited = { version: 1, edited: true }
-        await api('/api/dataStore/anc/fhir-config', { method: 'PUT', body: JSON.stringify(edited) })
-        const outcome = await run().result
-        expect(pending(outcome).map((c) => c.target)).toEqual(['anc/fhir-config'])
-        expect(await api('/api/dataStore/anc/fhir-config.previous')).toEqual(edited)
-        // restored to the shipped default, in the shape shared/src/fhir reads
-        expect(await api('/api/dataStore/anc/fhir-config')).toEqual(
-            JSON.parse(JSON.stringify(DEFAULT_FHIR_MAPPING))
+    it("keeps the operator's configuration, says so, and names the settings the apps would ignore", async () => {
+        // What an operator stored: one valid change (FHIR) and one the apps refuse (PHN).
+        const fhir = {
+            ...defaults.fhir,
+            systems: { ...defaults.fhir.systems, phn: 'https://moh.example.lk/fhir/phn' },
+        }
+        const phn = { ...defaults.phn, serialLength: 99 }
+        await api(FHIR_KEY, { method: 'PUT', body: JSON.stringify(fhir) })
+        await api(PHN_KEY, { method: 'PUT', body: JSON.stringify(phn) })
+
+        // The dry run already shows all of it.
+        const dry = run({ dryRun: true })
+        await dry.result
+        expect(dry.lines.join('\n')).toContain(
+            'ignored by the apps: phn-config.serialLength: must be an integer from 1 to 30'
         )
+
+        const { result, lines } = run()
+        const outcome = await result
+        const datastore = outcome.changes.filter((c) => c.step === 'datastore')
+        expect(datastore.map((c) => `${c.target}:${c.action}`)).toEqual([
+            'anc/claims-mapping:unchanged',
+            'anc/fhir-config:kept',
+            'anc/phn-config:kept',
+        ])
+        expect(datastore.find((c) => c.target === 'anc/fhir-config')?.problems).toEqual([])
+        expect(datastore.find((c) => c.target === 'anc/phn-config')?.problems).toEqual([
+            { path: 'phn-config.serialLength', reason: 'must be an integer from 1 to 30' },
+        ])
+        const output = lines.join('\n')
+        expect(output).toMatch(/anc\/fhir-config +kept \(differs from the shipped default/)
+        expect(output).toContain(
+            'ignored by the apps: phn-config.serialLength: must be an integer from 1 to 30'
+        )
+        expect(output).toMatch(/Warning: .*--reset-config/)
+        // Kept is not a change: the run is a no-op and leaves both values as they were.
+        expect(pending(outcome)).toEqual([])
+        expect(output).toContain('Nothing to change')
+        expect(await api(FHIR_KEY)).toEqual(fhir)
+        expect(await api(PHN_KEY)).toEqual(phn)
+        expect(await api(`${FHIR_KEY}.previous`)).toEqual(
+            expect.objectContaining({ httpStatusCode: 404 })
+        )
+    })
+
+    it('--reset-config restores the shipped defaults and keeps the old values beside them', async () => {
+        const before = { fhir: await api(FHIR_KEY), phn: await api(PHN_KEY) }
+        const dry = await run({ dryRun: true, resetConfig: true }).result
+        expect(pending(dry).map((c) => `${c.target}:${c.action}`)).toEqual([
+            'anc/fhir-config:update',
+            'anc/phn-config:update',
+        ])
+        expect(await api(FHIR_KEY)).toEqual(before.fhir)
+
+        const outcome = await run({ resetConfig: true }).result
+        expect(outcome.applied).toBe(2)
+        expect(await api(FHIR_KEY)).toEqual(defaults.fhir)
+        expect(await api(PHN_KEY)).toEqual(defaults.phn)
+        expect(await api(`${FHIR_KEY}.previous`)).toEqual(before.fhir)
+        expect(await api(`${PHN_KEY}.previous`)).toEqual(before.phn)
+        // The backup is protected like the key: a midwife cannot plant a value to restore.
+        const forged = await fetch(`${dhis2.url}${PHN_KEY}.previous`, {
+            method: 'PUT',
+            headers: { authorization: MIDWIFE, 'content-type': 'application/json' },
+            body: '{}',
+        })
+        expect(forged.status).toBe(403)
+        expect(pending(await run({ resetConfig: true }).result)).toEqual([])
+    })
+
+    it('makes the configuration public read-only, and repairs it on every run', async () => {
+        const midwifeWrites = async () =>
+            (
+                await fetch(`${dhis2.url}${PHN_KEY}`, {
+                    method: 'PUT',
+                    headers: { authorization: MIDWIFE, 'content-type': 'application/json' },
+                    body: JSON.stringify({ ...defaults.phn, algorithm: 'verhoeff' }),
+                })
+            ).status
+        // Someone opened the key to everyone, and gave one user write access on purpose.
+        const grant = { id: SEED_USERS.doctor.id, access: 'rw------' }
+        await setSharing(PHN_KEY, { publicAccess: 'rw------', userAccesses: [grant] })
+        expect(await midwifeWrites()).toBe(200)
+        await api(PHN_KEY, { method: 'PUT', body: JSON.stringify(defaults.phn) })
+        // A key that is missing is created, and protected the same way.
+        await api(CLAIMS_KEY, { method: 'DELETE' })
+
+        const dry = await run({ dryRun: true }).result
+        expect(pending(dry).map((c) => `${c.step}:${c.target}:${c.action}`)).toEqual([
+            'datastore:anc/claims-mapping:create',
+            'sharing:anc/claims-mapping:update',
+            'sharing:anc/phn-config:update',
+        ])
+        expect((await sharingOf(PHN_KEY)).publicAccess).toBe('rw------')
+
+        const { result, lines } = run()
+        const outcome = await result
+        expect(outcome.applied).toBe(3)
+        expect(lines.join('\n')).toMatch(
+            /sharing +anc\/phn-config +updated \(public access rw------ → r-------; 1 user\/group grant\(s\) kept\)/
+        )
+        for (const key of [CLAIMS_KEY, FHIR_KEY, PHN_KEY]) {
+            expect(await sharingOf(key)).toEqual(
+                expect.objectContaining({ publicAccess: 'r-------', externalAccess: false })
+            )
+        }
+        expect(await api(CLAIMS_KEY)).toEqual(defaults.claims)
+        expect(await midwifeWrites()).toBe(403)
+        // The operator's grant survives; the second run changes nothing.
+        expect((await sharingOf(PHN_KEY)).userAccesses).toEqual([expect.objectContaining(grant)])
+        const again = run()
+        expect(pending(await again.result)).toEqual([])
+        expect(again.lines.join('\n')).toContain('Nothing to change')
     })
 })
 

@@ -6,8 +6,14 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import AdmZip from 'adm-zip'
-import { PROGRAM_ANC } from '../../../shared/src/metadata/ids'
-import { buildDatastoreDefaults, buildMetadata } from '../metadata'
+import {
+    ANC_CONFIG_KEYS,
+    type AncConfigPart,
+    mergeAncConfig,
+} from '../../../shared/src/config/anc-config'
+import type { ConfigProblem } from '../../../shared/src/config/problem'
+import { DATASTORE, PROGRAM_ANC } from '../../../shared/src/metadata/ids'
+import { buildDatastoreDefaults, buildMetadata, CONFIG_PUBLIC_ACCESS } from '../metadata'
 import {
     buildRoutes,
     remoteServersAllowed,
@@ -22,8 +28,9 @@ export const MIN_VERSION = { major: 2, minor: 41, patch: 0 }
 /** `api-headers` route auth (the relay secret) exists from 2.41.4 (and 2.40.7, 2.42.0). */
 export const MIN_PATCH_FOR_API_HEADERS_ON_241 = 4
 
-export type Step = 'apps' | 'metadata' | 'routes' | 'datastore'
-export type Action = 'create' | 'update' | 'unchanged'
+export type Step = 'apps' | 'metadata' | 'routes' | 'datastore' | 'sharing'
+/** `kept`: the server's value differs and is left as it is on purpose (the operator's). */
+export type Action = 'create' | 'update' | 'unchanged' | 'kept'
 
 export interface Change {
     step: Step
@@ -31,6 +38,8 @@ export interface Change {
     action: Action
     detail: string
     apply?: () => Promise<void>
+    /** Settings of a kept configuration that the apps refuse (each falls back to its default). */
+    problems?: ConfigProblem[]
 }
 
 export interface DeployOptions {
@@ -39,6 +48,8 @@ export interface DeployOptions {
     /** Folders holding <app>/build/bundle/*.zip (default: the three apps of this checkout). */
     appDirs?: string[]
     dryRun?: boolean
+    /** Replace configuration that differs from the shipped defaults (kept otherwise). */
+    resetConfig?: boolean
     log?: (line: string) => void
 }
 
@@ -359,47 +370,161 @@ async function planRoutes(client: Dhis2Client, settings: RouteSettings): Promise
 
 // ---- datastore -------------------------------------------------------------------------------
 
-async function planDatastore(client: Dhis2Client): Promise<Change[]> {
-    const changes: Change[] = []
+const datastorePath = (namespace: string, key: string) =>
+    `/api/dataStore/${encodeURIComponent(namespace)}/${encodeURIComponent(key)}`
+
+/** The settings of a stored configuration that the apps refuse, as the apps label them. */
+function configProblems(namespace: string, key: string, value: unknown): ConfigProblem[] {
+    const parts = Object.keys(ANC_CONFIG_KEYS) as AncConfigPart[]
+    const part = parts.find((p) => ANC_CONFIG_KEYS[p] === key)
+    if (namespace !== DATASTORE.namespace || !part) return []
+    return mergeAncConfig({ [part]: value }).problems
+}
+
+interface SharingGrant {
+    id: string
+    access: string
+}
+
+interface ServerSharing {
+    object?: {
+        publicAccess?: string
+        externalAccess?: boolean
+        userAccesses?: SharingGrant[]
+        userGroupAccesses?: SharingGrant[]
+    }
+}
+
+/**
+ * Makes a datastore key public read-only. Grants to users and groups are the operator's (e.g. a
+ * group allowed to edit the configuration), so they are sent back unchanged.
+ */
+async function makeReadOnly(
+    client: Dhis2Client,
+    at: string,
+    grants: { userAccesses?: SharingGrant[]; userGroupAccesses?: SharingGrant[] } = {}
+): Promise<void> {
+    const meta = await client.json<{ id?: string }>('GET', `${at}/metaData`)
+    if (!meta?.id)
+        throw new DeployError(`DHIS2 gave no id for ${at}, so its sharing cannot be set.`)
+    const onlyAccess = (list: SharingGrant[] = []) => list.map(({ id, access }) => ({ id, access }))
+    await client.json('POST', `/api/sharing?type=dataStore&id=${encodeURIComponent(meta.id)}`, {
+        object: {
+            publicAccess: CONFIG_PUBLIC_ACCESS,
+            externalAccess: false,
+            user: {},
+            userAccesses: onlyAccess(grants.userAccesses),
+            userGroupAccesses: onlyAccess(grants.userGroupAccesses),
+        },
+    })
+}
+
+/** Whether an existing key is public read-only; if not, the change that makes it so. */
+async function planSharing(client: Dhis2Client, at: string, target: string): Promise<Change> {
+    const meta = await client.json<{ id?: string }>('GET', `${at}/metaData`)
+    const shared = await client.json<ServerSharing>(
+        'GET',
+        `/api/sharing?type=dataStore&id=${encodeURIComponent(meta?.id ?? '')}`
+    )
+    const object = shared?.object ?? {}
+    const grants = (object.userAccesses?.length ?? 0) + (object.userGroupAccesses?.length ?? 0)
+    const kept = grants > 0 ? `; ${grants} user/group grant(s) kept` : ''
+    const differences = [
+        object.publicAccess === CONFIG_PUBLIC_ACCESS
+            ? ''
+            : `public access ${object.publicAccess ?? '?'} → ${CONFIG_PUBLIC_ACCESS}`,
+        object.externalAccess === true ? 'external access off' : '',
+    ].filter(Boolean)
+    if (differences.length === 0) {
+        return {
+            step: 'sharing',
+            target,
+            action: 'unchanged',
+            detail: `public read-only (${CONFIG_PUBLIC_ACCESS})${kept}`,
+        }
+    }
+    return {
+        step: 'sharing',
+        target,
+        action: 'update',
+        detail: `${differences.join(', ')}${kept}`,
+        apply: () => makeReadOnly(client, at, object),
+    }
+}
+
+/**
+ * The stored configuration is the operator's: an absent key gets the shipped default, a
+ * different one is kept (and checked with the apps' own validators) unless `resetConfig`. Every
+ * key is made public read-only, so only superusers and its owner may change it.
+ */
+async function planDatastore(client: Dhis2Client, resetConfig: boolean): Promise<Change[]> {
+    const values: Change[] = []
+    const sharing: Change[] = []
     for (const [namespace, keys] of Object.entries(buildDatastoreDefaults())) {
         for (const [key, value] of Object.entries(keys)) {
-            const at = `/api/dataStore/${encodeURIComponent(namespace)}/${encodeURIComponent(key)}`
+            const at = datastorePath(namespace, key)
             const current = await client.jsonOrUndefined<unknown>('GET', at)
             const target = `${namespace}/${key}`
             if (current === undefined) {
-                changes.push({
+                values.push({
                     step: 'datastore',
                     target,
                     action: 'create',
-                    detail: 'absent',
+                    detail: 'absent: the shipped default',
                     apply: () => client.json('POST', at, value),
                 })
-            } else if (canonicalJson(current) === canonicalJson(value)) {
-                changes.push({
+                sharing.push({
+                    step: 'sharing',
+                    target,
+                    action: 'update',
+                    detail: `new key: DHIS2's default rw------ → ${CONFIG_PUBLIC_ACCESS}`,
+                    apply: () => makeReadOnly(client, at),
+                })
+                continue
+            }
+            if (canonicalJson(current) === canonicalJson(value)) {
+                values.push({
                     step: 'datastore',
                     target,
                     action: 'unchanged',
-                    detail: 'same value',
+                    detail: 'the shipped default',
+                })
+            } else if (!resetConfig) {
+                const problems = configProblems(namespace, key, current)
+                values.push({
+                    step: 'datastore',
+                    target,
+                    action: 'kept',
+                    detail:
+                        "differs from the shipped default: the operator's configuration" +
+                        (problems.length > 0
+                            ? `; ${problems.length} setting(s) the apps ignore (they use the default instead)`
+                            : ''),
+                    problems,
                 })
             } else {
-                const backup = `/api/dataStore/${encodeURIComponent(namespace)}/${encodeURIComponent(`${key}.previous`)}`
-                changes.push({
+                const previous = `${key}.previous`
+                const backup = datastorePath(namespace, previous)
+                values.push({
                     step: 'datastore',
                     target,
                     action: 'update',
-                    detail: `differs from this release; the old value is kept at ${namespace}/${key}.previous`,
+                    detail: `--reset-config: the shipped default replaces it; the old value is kept at ${namespace}/${previous}`,
                     apply: async () => {
-                        // Keep what an administrator may have edited, so nothing is lost silently.
                         const hadBackup =
                             (await client.jsonOrUndefined('GET', backup)) !== undefined
                         await client.json(hadBackup ? 'PUT' : 'POST', backup, current)
+                        // The operator may restore from it: as protected as the key itself.
+                        await makeReadOnly(client, backup)
                         await client.json('PUT', at, value)
                     },
                 })
             }
+
+            sharing.push(await planSharing(client, at, target))
         }
     }
-    return changes
+    return [...values, ...sharing]
 }
 
 // ---- the whole run ---------------------------------------------------------------------------
@@ -418,7 +543,7 @@ export async function deploy(options: DeployOptions, username: string): Promise<
         ...(await planApps(client, bundles)),
         ...(await planMetadata(client)),
         ...(await planRoutes(client, options.routes)),
-        ...(await planDatastore(client)),
+        ...(await planDatastore(client, options.resetConfig ?? false)),
     ]
     let applied = 0
     for (const change of changes) {
@@ -426,17 +551,26 @@ export async function deploy(options: DeployOptions, username: string): Promise<
             create: options.dryRun ? 'would create' : 'created',
             update: options.dryRun ? 'would update' : 'updated',
             unchanged: 'unchanged',
+            kept: 'kept',
         }[change.action]
         if (change.apply && !options.dryRun) {
             await change.apply()
             applied++
         }
         log(`  ${change.step.padEnd(9)} ${change.target.padEnd(32)} ${verb} (${change.detail})`)
+        for (const problem of change.problems ?? [])
+            log(`      ignored by the apps: ${problem.path}: ${problem.reason}`)
     }
-    const pending = changes.filter((c) => c.action !== 'unchanged').length
+    const pending = changes.filter((c) => c.action !== 'unchanged' && c.action !== 'kept').length
     if (pending === 0) log('Nothing to change: this DHIS2 already has this release.')
     else if (options.dryRun) log(`Dry run: ${pending} change(s) planned, nothing was changed.`)
     else log(`Done: ${applied} change(s) applied.`)
+    if (changes.some((c) => (c.problems?.length ?? 0) > 0)) {
+        log(
+            'Warning: the configuration above has settings the apps ignore (users see a warning). ' +
+                'Correct them in the datastore, or rerun with --reset-config to restore the shipped defaults.'
+        )
+    }
     const allowed = remoteServersAllowed(buildRoutes(options.routes))
     log(`dhis.conf must allow the route upstreams: route.remote_servers_allowed = ${allowed}`)
     return { version, changes, applied, remoteServersAllowed: allowed }

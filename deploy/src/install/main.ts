@@ -1,5 +1,5 @@
 /**
- * `npm run deploy -- --url <dhis2> --username <user> [--relay-url <url>] [--fhir-url <url>] [--dry-run]`
+ * `npm run deploy -- --url <dhis2> --username <user> [--relay-url <url>] [--fhir-url <url>] [--dry-run] [--reset-config]`
  *
  * Password: DHIS2_PASSWORD, or a prompt when run on a terminal (never a flag: flags end up in
  * shell history and process lists). Route secrets: ANC_RELAY_ROUTE_SECRET, ANC_FHIR_USERNAME,
@@ -13,7 +13,9 @@ import { createDhis2Client, DeployError } from './dhis2-client'
 const USAGE = `Usage: npm run deploy -- --url <dhis2 base url> --username <user> [options]
 
 Installs the ANC apps, metadata, routes and datastore defaults on a DHIS2 (2.41.4+).
-A second run changes nothing and says so.
+A second run changes nothing and says so. Configuration in the datastore (anc/claims-mapping,
+anc/fhir-config, anc/phn-config) that differs from the shipped defaults is the operator's: it is
+kept, checked and reported, and made read-only for everyone but superusers.
 
 Options:
   --url <url>          DHIS2 base URL, with its context path (e.g. https://dhis2.example.org)
@@ -22,6 +24,8 @@ Options:
   --relay-url <url>    relay base URL as DHIS2 reaches it (default ANC_RELAY_URL)
   --fhir-url <url>     FHIR R4 base URL (default ANC_FHIR_URL)
   --dry-run            print the plan, change nothing
+  --reset-config       replace configuration that differs from the shipped defaults with them
+                       (the old value is kept at anc/<key>.previous)
   --help               this text
 
 Environment:
@@ -77,6 +81,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
                 'relay-url': { type: 'string' },
                 'fhir-url': { type: 'string' },
                 'dry-run': { type: 'boolean', default: false },
+                'reset-config': { type: 'boolean', default: false },
                 help: { type: 'boolean', default: false },
             },
             strict: true,
@@ -135,6 +140,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
                 client,
                 routes,
                 dryRun: args['dry-run'],
+                resetConfig: args['reset-config'],
                 log: (line) => process.stdout.write(`${line}\n`),
             },
             args.username ?? ''
