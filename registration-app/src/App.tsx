@@ -60,9 +60,9 @@ export const RegistrationApp = () => {
                 <AncConfigProvider>
                     <Suspense
                         fallback={
-                            <p role="status">
+                            <div role="status" className="reg-searching">
                                 <CircularLoader small /> {i18n.t('Loading…')}
-                            </p>
+                            </div>
                         }
                     >
                         {route.page === 'find' ? <FindPage /> : null}
@@ -93,6 +93,7 @@ export const RegistrationApp = () => {
                 .reg-error { color: #b71c1c; }
                 .reg-find { display: grid; grid-template-columns: repeat(auto-fill, minmax(280px, 1fr)); gap: 24px; }
                 .reg-find form { display: flex; flex-direction: column; gap: 8px; align-items: flex-start; }
+                .reg-searching { display: flex; gap: 8px; align-items: center; margin: 12px 0; }
                 .reg-results, .reg-duplicates { padding-left: 20px; }
                 .reg-results li, .reg-duplicates li { margin: 6px 0; }
                 @media print { .reg-header, .reg-actions { display: none; } }

@@ -1,8 +1,7 @@
-import { useLoadedAncConfig } from '@anc/shared/src/config'
 import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
-import { formatPhnForDisplay } from '@anc/shared/src/phn'
 import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
+import { PersonFacts } from './PersonFacts'
 import React from 'react'
 import {
     attributeValue,
@@ -37,7 +36,6 @@ export const DuplicatePanel = ({
     acknowledged,
 }: DuplicatePanelProps) => {
     const certain = candidates.some(isCertainDuplicate)
-    const { phn: phnConfig } = useLoadedAncConfig()
     return (
         <div role="alert" data-test="duplicate-panel">
             <NoticeBox
@@ -57,22 +55,10 @@ export const DuplicatePanel = ({
                 <ul className="reg-duplicates">
                     {candidates.map((candidate) => {
                         const te = candidate.trackedEntity
-                        const phn = attributeValue(te, ATTRIBUTES.phn)
                         return (
                             <li key={te.trackedEntity}>
                                 <strong>{attributeValue(te, ATTRIBUTES.fullName) ?? '—'}</strong>{' '}
-                                <span>
-                                    {i18n.t('born {{date}}', {
-                                        date: attributeValue(te, ATTRIBUTES.birthDate) ?? '—',
-                                    })}
-                                </span>{' '}
-                                {phn ? (
-                                    <span>
-                                        {i18n.t('PHN {{phn}}', {
-                                            phn: formatPhnForDisplay(phn, phnConfig),
-                                        })}
-                                    </span>
-                                ) : null}{' '}
+                                <PersonFacts te={te} />{' '}
                                 <em>({candidate.reasons.map(reasonText).join(', ')})</em>{' '}
                                 <Button
                                     small

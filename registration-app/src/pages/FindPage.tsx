@@ -2,7 +2,7 @@ import { useLoadedAncConfig } from '@anc/shared/src/config'
 import { isFailure, type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
-import { checkPhn, formatPhnForDisplay, phnLength } from '@anc/shared/src/phn'
+import { checkPhn, phnLength } from '@anc/shared/src/phn'
 import {
     searchTrackedEntities,
     useTrackerEngine,
@@ -13,7 +13,7 @@ import { EmptyState, ErrorState } from '@anc/shared/src/ui/States'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, InputField, NoticeBox } from '@dhis2/ui'
 import React, { useEffect, useState } from 'react'
-import { attributeValue } from '../registration/duplicates'
+import { PersonFacts } from '../components/PersonFacts'
 import { handOverVerifiedIdentity } from '../registration/verified-handoff'
 import {
     displayName,
@@ -37,33 +37,16 @@ type SearchState =
       }
     | { status: 'failed'; message: string }
 
-const ResultList = ({ results }: { results: TrackedEntity[] }) => {
-    const { phn: phnConfig } = useLoadedAncConfig()
-    return (
-        <ul className="reg-results">
-            {results.map((te) => {
-                const phn = attributeValue(te, ATTRIBUTES.phn)
-                return (
-                    <li key={te.trackedEntity}>
-                        <a href={`#/record/${te.trackedEntity}`}>{displayName(te)}</a>{' '}
-                        <span>
-                            {i18n.t('born {{date}}', {
-                                date: attributeValue(te, ATTRIBUTES.birthDate) ?? '—',
-                            })}
-                        </span>{' '}
-                        {phn ? (
-                            <span>
-                                {i18n.t('PHN {{phn}}', {
-                                    phn: formatPhnForDisplay(phn, phnConfig),
-                                })}
-                            </span>
-                        ) : null}
-                    </li>
-                )
-            })}
-        </ul>
-    )
-}
+const ResultList = ({ results }: { results: TrackedEntity[] }) => (
+    <ul className="reg-results">
+        {results.map((te) => (
+            <li key={te.trackedEntity}>
+                <a href={`#/record/${te.trackedEntity}`}>{displayName(te)}</a>{' '}
+                <PersonFacts te={te} />
+            </li>
+        ))}
+    </ul>
+)
 
 /** Find first: an existing record is opened rather than re-entered. */
 export const FindPage = () => {
@@ -233,9 +216,9 @@ export const FindPage = () => {
             </div>
             <div aria-live="polite">
                 {state.status === 'searching' ? (
-                    <p role="status">
+                    <div role="status" className="reg-searching">
                         <CircularLoader small /> {i18n.t('Searching…')}
-                    </p>
+                    </div>
                 ) : null}
                 {state.status === 'failed' ? <ErrorState message={state.message} /> : null}
                 {state.status === 'done' && state.results.length === 0 ? (

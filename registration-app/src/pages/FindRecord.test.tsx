@@ -82,7 +82,8 @@ describe('find with national ID, nobody found, then register', () => {
     const findByNationalId = async () => {
         const user = userEvent.setup()
         const button = await screen.findByRole('button', { name: 'Find with National ID' })
-        await waitFor(() => expect(button).toBeEnabled())
+        // The sign-in module loads once the find page is idle (2 s at most without idle callbacks).
+        await waitFor(() => expect(button).toBeEnabled(), { timeout: 5000 })
         await user.click(button)
         await screen.findByText('She is not registered yet.')
         return user

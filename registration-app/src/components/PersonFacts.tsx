@@ -1,0 +1,30 @@
+import { useLoadedAncConfig } from '@anc/shared/src/config'
+import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
+import { formatPhnForDisplay } from '@anc/shared/src/phn'
+import type { TrackedEntity } from '@anc/shared/src/tracker'
+import i18n from '@dhis2/d2-i18n'
+import React from 'react'
+import { attributeValue } from '../registration/duplicates'
+
+/** Date of birth and PHN (in the operator's grouping): what tells two women apart in a list. */
+export const PersonFacts = ({ te }: { te: TrackedEntity }) => {
+    const { phn: phnConfig } = useLoadedAncConfig()
+    const phn = attributeValue(te, ATTRIBUTES.phn)
+    return (
+        <>
+            <span>
+                {i18n.t('born {{date}}', {
+                    date: attributeValue(te, ATTRIBUTES.birthDate) ?? '—',
+                })}
+            </span>
+            {phn ? (
+                <>
+                    {' '}
+                    <span>
+                        {i18n.t('PHN {{phn}}', { phn: formatPhnForDisplay(phn, phnConfig) })}
+                    </span>
+                </>
+            ) : null}
+        </>
+    )
+}
