@@ -376,9 +376,9 @@ export const RegisterPage = () => {
                 onManual={() => setVerifyState({ status: 'manual' })}
             />
             {duplicates.isFetching ? (
-                <p className="reg-hint" role="status">
+                <div className="reg-hint reg-searching" role="status">
                     <CircularLoader extrasmall /> {i18n.t('Checking for an existing record…')}
-                </p>
+                </div>
             ) : null}
             {candidates.length > 0 ? (
                 <DuplicatePanel
