@@ -1,10 +1,13 @@
 import {
+    addDays,
     checkPhn,
+    DATA_ELEMENTS,
     FhirClientError,
     mergeFhirMappingConfig,
     mergePhnConfig,
     phnFromSerial,
     PROGRAM_STAGES,
+    type DataValue,
     type TrackedEntity,
 } from '@anc/shared'
 import { httpError } from '@anc/shared/src/tracker/test-engine'
@@ -25,7 +28,18 @@ import {
     type FakeFhir,
 } from './test/fixtures'
 
-jest.mock('react-chartjs-2', () => ({ Line: () => null }))
+// jsdom has no canvas: keep what each chart was given.
+interface MockChart {
+    data: { datasets: { label: string; data: { x: string | number }[] }[] }
+    options: { scales: { x: { type: string; title: { text: string } } } }
+}
+const mockCharts: MockChart[] = []
+jest.mock('react-chartjs-2', () => ({
+    Line: (props: MockChart) => {
+        mockCharts.push(props)
+        return null
+    },
+}))
 
 interface Dhis2Call {
     type: string
@@ -206,6 +220,55 @@ describe('the record', () => {
         expect(await screen.findByText('Visits (40)')).toBeInTheDocument()
         expect(screen.getByText('Contact 40')).toBeInTheDocument()
         expect(fhir.requests).toHaveLength(1)
+    })
+
+    test('trends are against gestational age; fundal height beside its expected band, Hb by date', async () => {
+        const te = trackedEntityWithContacts(3)
+        const [, second, third] = te.enrollments![0]!.events!
+        // The first contact is at 12 weeks; move the others to 24 and 28 weeks (+3 days).
+        second!.occurredAt = `${addDays('2026-01-05', 24 * 7)}T00:00:00.000`
+        third!.occurredAt = `${addDays('2026-01-05', 28 * 7 + 3)}T00:00:00.000`
+        const fundal = (value: string) => (d: DataValue) =>
+            d.dataElement === DATA_ELEMENTS.fundalHeightCm ? { ...d, value } : d
+        second!.dataValues = second!.dataValues.map(fundal('23'))
+        third!.dataValues = third!.dataValues.map(fundal('29.5'))
+        mockCharts.length = 0
+        renderApp(fakeFhir([storedSearchset(te)]), te, `#/patient/${phnOf(te)}`)
+        await screen.findByText('Visits (3)')
+
+        const rows = (name: string) =>
+            within(screen.getByRole('table', { name }))
+                .getAllByRole('row')
+                .map((row) => [...row.querySelectorAll('th, td')].map((c) => c.textContent))
+        expect(rows('Weight (kg)')).toEqual([
+            ['Gestational age (weeks)', 'Date', 'Weight'],
+            ['12', '2026-03-30', '58'],
+            ['24', '2026-06-22', '58.3'],
+            ['28', '2026-07-23', '58.6'],
+        ])
+        expect(rows('Fundal height against gestational age (cm)')).toEqual([
+            ['Gestational age (weeks)', 'Date', 'Fundal height', 'Expected (±2 cm)'],
+            ['24', '2026-06-22', '23', '24 (22–26)'],
+            ['28', '2026-07-23', '29.5', '28 (26–30)'],
+        ])
+
+        const chartOf = (label: string) =>
+            mockCharts.findLast((c) => c.data.datasets[0]?.label === label)!
+        for (const label of ['Systolic', 'Weight', 'Fundal height']) {
+            expect(chartOf(label).options.scales.x).toMatchObject({
+                type: 'linear',
+                title: { text: 'Gestational age (weeks)' },
+            })
+        }
+        expect(chartOf('Systolic').data.datasets.map((d) => d.data.map((p) => p.x))).toEqual([
+            [12, 24, 28],
+            [12, 24, 28],
+        ])
+        expect(chartOf('Weight').data.datasets[0]!.data.map((p) => p.x)).toEqual([12, 24, 28])
+        expect(chartOf('Fundal height').data.datasets.map((d) => d.label)).not.toContain(
+            'Gestational age (weeks)'
+        )
+        expect(chartOf('Haemoglobin').options.scales.x.type).toBe('category')
     })
 
     test('risk flags from the latest contact are shown, red first', async () => {

@@ -1,5 +1,6 @@
 import {
     formatGestationalAgeText,
+    fundalHeightReference,
     PatientBanner,
     TrendChart,
     VisitTimeline,
@@ -79,20 +80,33 @@ export const RecordView = ({
     const visits = useMemo(() => timelineVisits(record), [record])
     const overdue = record.schedule?.planned.filter((p) => p.status === 'overdue') ?? []
     const next = record.schedule?.next
-    const bp = useMemo(
-        () => [
-            {
-                label: i18n.t('Systolic'),
-                points: s.bloodPressure.map((p) => ({ date: p.date, value: p.systolic })),
-            },
-            {
-                label: i18n.t('Diastolic'),
-                points: s.bloodPressure.map((p) => ({ date: p.date, value: p.diastolic })),
-            },
-        ],
+    const trends = useMemo(
+        () => ({
+            bloodPressure: [
+                {
+                    label: i18n.t('Systolic'),
+                    points: s.bloodPressure.map((p) => ({
+                        date: p.date,
+                        gaWeeks: p.gaWeeks,
+                        value: p.systolic,
+                    })),
+                },
+                {
+                    label: i18n.t('Diastolic'),
+                    points: s.bloodPressure.map((p) => ({
+                        date: p.date,
+                        gaWeeks: p.gaWeeks,
+                        value: p.diastolic,
+                    })),
+                },
+            ],
+            weight: [{ label: i18n.t('Weight'), points: s.weight }],
+            fundalHeight: [{ label: i18n.t('Fundal height'), points: s.fundalHeight }],
+            haemoglobin: [{ label: i18n.t('Haemoglobin'), points: s.haemoglobin }],
+            fundalReference: fundalHeightReference(),
+        }),
         [s]
     )
-    const series = (label: string, points: { date: string; value: number }[]) => [{ label, points }]
     const p = record.patient
     return (
         <div className="record-view">
@@ -147,31 +161,28 @@ export const RecordView = ({
             </section>
             <section aria-label={i18n.t('Trends')} className="record-view__trends">
                 <h3>{i18n.t('Trends')}</h3>
-                <TrendChart title={i18n.t('Blood pressure')} unit="mmHg" series={bp} />
+                {/* Against gestational age, as ANC trends are read; haemoglobin, tested a
+                    few times in a pregnancy, by date (its table still gives the GA). */}
+                <TrendChart
+                    title={i18n.t('Blood pressure')}
+                    unit="mmHg"
+                    axis="gestationalAge"
+                    series={trends.bloodPressure}
+                />
                 <TrendChart
                     title={i18n.t('Weight')}
                     unit="kg"
-                    series={series(i18n.t('Weight'), s.weight)}
+                    axis="gestationalAge"
+                    series={trends.weight}
                 />
                 <TrendChart
                     title={i18n.t('Fundal height against gestational age')}
                     unit="cm"
-                    series={[
-                        { label: i18n.t('Fundal height'), points: s.fundalHeight },
-                        {
-                            label: i18n.t('Gestational age (weeks)'),
-                            points: s.fundalHeight.map((pt) => ({
-                                date: pt.date,
-                                value: pt.gaWeeks,
-                            })),
-                        },
-                    ]}
+                    axis="gestationalAge"
+                    reference={trends.fundalReference}
+                    series={trends.fundalHeight}
                 />
-                <TrendChart
-                    title={i18n.t('Haemoglobin')}
-                    unit="g/dL"
-                    series={series(i18n.t('Haemoglobin'), s.haemoglobin)}
-                />
+                <TrendChart title={i18n.t('Haemoglobin')} unit="g/dL" series={trends.haemoglobin} />
             </section>
             <style>{`
                 .record-view__columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 16px; padding: 8px 16px; }
