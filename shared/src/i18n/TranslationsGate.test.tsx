@@ -16,10 +16,9 @@ test('a first screen in Tamil waits for its texts; offline it shows English, and
     await new Promise((resolve) => setTimeout(resolve, 0)) // d2-i18n's own initialisation
     const attempts: { resolve: (c: Record<string, string>) => void; reject: (e: Error) => void }[] =
         []
-    registerTranslations(
-        {},
-        { ta: () => new Promise((resolve, reject) => attempts.push({ resolve, reject })) }
-    )
+    registerTranslations({
+        ta: () => new Promise((resolve, reject) => attempts.push({ resolve, reject })),
+    })
     await act(async () => {
         await i18n.changeLanguage('ta')
     })

@@ -1,7 +1,7 @@
 /**
- * The apps' translations, loaded by language. English is bundled with each app; Sinhala and Tamil
- * (about 13 kB gzip each) load when a user's language needs them, so nobody downloads the two
- * languages she does not read on every first screen.
+ * The apps' translations, loaded by language. English needs no catalogue (its texts are the
+ * keys); Sinhala and Tamil (about 13 kB gzip each) load when a user's language needs them, so
+ * nobody downloads the languages she does not read on every first screen.
  *
  * Each app registers its own catalogue once (`src/translations.ts`): the files are the ones the
  * App Platform generates from i18n/*.po into src/locales/, and the dynamic imports must name them
@@ -23,18 +23,18 @@ const pending = new Map<LanguageCode, Promise<void>>()
 const failed = new Set<LanguageCode>()
 const listeners = new Set<() => void>()
 
-/** English now; the other languages' loaders for later. */
+/**
+ * The loaders of the languages other than English (whose texts are the keys themselves, so it
+ * needs no catalogue).
+ */
 export function registerTranslations(
-    english: Catalogue,
     others: Partial<Record<Exclude<LanguageCode, 'en'>, CatalogueLoader>>
 ): void {
-    // deep, no overwrite: the app adapter may already have added custom translations.
-    i18n.addResourceBundle('en', NAMESPACE, english, true, false)
     for (const [language, load] of Object.entries(others)) {
         if (load) loaders.set(language as LanguageCode, load)
     }
     // Whatever language the adapter set before this ran, or sets later.
-    void loadTranslations(i18n.language)
+    void loadTranslations(i18n.language).catch(() => undefined)
 }
 
 /** Whether the texts of this locale's language are in place (languages we do not ship: English). */
