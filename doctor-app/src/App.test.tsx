@@ -125,6 +125,17 @@ async function openByTyping(phn: string) {
     return user
 }
 
+/** Types a blood pressure into the visit form and saves the visit. */
+async function saveBloodPressure(
+    user: ReturnType<typeof userEvent.setup>,
+    systolic: string,
+    diastolic: string
+) {
+    await user.type(screen.getByLabelText(/Systolic blood pressure/), systolic)
+    await user.type(screen.getByLabelText(/Diastolic blood pressure/), diastolic)
+    await user.click(screen.getByRole('button', { name: 'Save visit' }))
+}
+
 afterEach(() => {
     localStorage.clear()
     window.location.hash = ''
@@ -373,9 +384,7 @@ describe('recording a visit', () => {
             (r) => r.resourceType === 'Appointment' && r.status === 'proposed'
         )!
         act(() => bumpVersion(fhir, `Appointment/${appointment.id}`))
-        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
-        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
-        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        await saveBloodPressure(user, '118', '76')
         expect(
             await screen.findByText('This record changed since you opened it')
         ).toBeInTheDocument()
@@ -403,9 +412,7 @@ describe('recording a visit', () => {
         const fhir = fakeFhir([storedSearchset(te)])
         fhir.failTransactionsWith = new FhirClientError('server', 'HTTP 502', 502)
         const { user, backend } = await openRecord(fhir, te)
-        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
-        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
-        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        await saveBloodPressure(user, '118', '76')
         expect(
             await screen.findByText('Visit saved in DHIS2; the national record will follow')
         ).toBeInTheDocument()
@@ -425,9 +432,7 @@ describe('recording a visit', () => {
         const { user, backend } = await openRecord(fhir, te)
         // The route answers 502 to everything now, the version check included.
         fhir.failWith = new FhirClientError('server', 'HTTP 502', 502)
-        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
-        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
-        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        await saveBloodPressure(user, '118', '76')
         expect(
             await screen.findByText('Visit saved in DHIS2; the national record will follow')
         ).toBeInTheDocument()
@@ -463,9 +468,7 @@ describe("the operator's settings from the DHIS2 datastore", () => {
         )
         expect(screen.getByText('Visits (3)')).toBeInTheDocument()
 
-        await user.type(screen.getByLabelText(/Systolic blood pressure/), '118')
-        await user.type(screen.getByLabelText(/Diastolic blood pressure/), '76')
-        await user.click(screen.getByRole('button', { name: 'Save visit' }))
+        await saveBloodPressure(user, '118', '76')
         expect(await screen.findByText('Visit saved')).toBeInTheDocument()
         const event = (
             backend.calls.find((c) => c.resource === 'tracker')!.data as {

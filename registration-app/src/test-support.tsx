@@ -258,3 +258,11 @@ export const NIMALI_CLAIMS = {
     'gender#eng': 'Female',
 }
 export const NIMALI_SUB = 'p4Yw7Qe0N1mVb2Xk9sLrT3uHcZ8aJdFgE5iOyW6qP0A'
+
+/** The Patient resource of the first bundle the app pushed to FHIR. */
+export function pushedPatient(pushFhir: jest.Mock): { identifier?: unknown[] } {
+    const bundle = pushFhir.mock.calls[0]?.[0] as {
+        entry: { resource: { resourceType: string; identifier?: unknown[] } }[]
+    }
+    return bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource
+}

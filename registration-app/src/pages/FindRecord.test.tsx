@@ -2,7 +2,15 @@ import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
 import { type TrackedEntity } from '@anc/shared/src/tracker'
 import { configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { CLINIC, NIMALI_CLAIMS, NIMALI_SUB, TODAY, fakeDhis2, renderApp } from '../test-support'
+import {
+    CLINIC,
+    NIMALI_CLAIMS,
+    NIMALI_SUB,
+    TODAY,
+    fakeDhis2,
+    renderApp,
+    pushedPatient,
+} from '../test-support'
 
 configure({ testIdAttribute: 'data-test' })
 jest.setTimeout(20_000)
@@ -176,10 +184,7 @@ describe("record page: the operator's settings", () => {
         expect(within(banner).getByText('0000 000016')).toBeInTheDocument()
         await user.click(screen.getByRole('button', { name: 'Send to national record' }))
         await screen.findByText('Sent to the national record.')
-        const bundle = pushFhir.mock.calls[0][0] as {
-            entry: { resource: { resourceType: string; identifier?: unknown[] } }[]
-        }
-        const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource
+        const patient = pushedPatient(pushFhir)
         expect(patient.identifier).toContainEqual(
             expect.objectContaining({
                 system: 'https://nehr.example.lk/id/phn',

@@ -9,6 +9,7 @@ import {
     fakeDhis2,
     renderApp,
     type Recorded,
+    pushedPatient,
 } from '../test-support'
 
 jest.setTimeout(20_000)
@@ -335,10 +336,7 @@ describe("the operator's settings from the DHIS2 datastore", () => {
         // Serial 000000001 with a Luhn check digit (Verhoeff, the default, would give 6).
         expect(attrs).toContainEqual({ attribute: ATTRIBUTES.phn, value: '0000000018' })
         expect(attrs).toContainEqual({ attribute: ATTRIBUTES.phone, value: '+919876543210' })
-        const bundle = pushFhir.mock.calls[0][0] as {
-            entry: { resource: { resourceType: string; identifier?: unknown[] } }[]
-        }
-        const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!.resource
+        const patient = pushedPatient(pushFhir)
         expect(patient.identifier).toContainEqual(
             expect.objectContaining({
                 system: 'https://nehr.example.lk/id/phn',
