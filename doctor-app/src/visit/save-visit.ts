@@ -18,6 +18,7 @@
  */
 import {
     DATA_ELEMENTS,
+    dataValuesOf,
     FhirClientError,
     generateUid,
     isFhirUnreachable,
@@ -86,7 +87,7 @@ export interface SaveVisitDeps {
 
 export function visitDataValues(values: VisitValues): TrackerEvent['dataValues'] {
     const DE = DATA_ELEMENTS
-    const pairs: [string, string | number | undefined][] = [
+    return dataValuesOf([
         [DE.systolicBp, values.systolic],
         [DE.diastolicBp, values.diastolic],
         [DE.weightKg, values.weightKg],
@@ -95,12 +96,9 @@ export function visitDataValues(values: VisitValues): TrackerEvent['dataValues']
         [DE.haemoglobin, values.haemoglobinGdl],
         [DE.urineProtein, values.urineProtein],
         [DE.gestationalAgeWeeks, values.gaWeeks],
-        [DE.notes, values.notes?.trim() || undefined],
+        [DE.notes, values.notes],
         [DE.nextAppointment, values.nextAppointment],
-    ]
-    return pairs
-        .filter((p): p is [string, string | number] => p[1] !== undefined && p[1] !== '')
-        .map(([dataElement, value]) => ({ dataElement, value: String(value) }))
+    ])
 }
 
 const identifierKey = (i: Identifier) => `${i.system}|${i.value}`

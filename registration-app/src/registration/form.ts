@@ -21,6 +21,7 @@ import {
 import { type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
 import { ATTRIBUTES, DATA_ELEMENTS, type SexCode } from '@anc/shared/src/metadata/ids'
 import { type AttributeValue, type DataValue } from '@anc/shared/src/tracker'
+import { dataValuesOf } from '@anc/shared/src/tracker/types'
 import i18n from '@dhis2/d2-i18n'
 
 /** The demographic fields of the form; each is one tracked entity attribute. */
@@ -348,12 +349,10 @@ export function firstContactDataValues(
 ): DataValue[] {
     const summary = pregnancySummary(pregnancy, today)
     if (!summary) throw new RangeError('the pregnancy is not dated')
-    const values: DataValue[] = [
-        { dataElement: DATA_ELEMENTS.lmp, value: summary.lmp },
-        { dataElement: DATA_ELEMENTS.edd, value: summary.edd },
-        { dataElement: DATA_ELEMENTS.gestationalAgeWeeks, value: String(summary.weeks) },
-    ]
-    const optional: [string, string][] = [
+    return dataValuesOf([
+        [DATA_ELEMENTS.lmp, summary.lmp],
+        [DATA_ELEMENTS.edd, summary.edd],
+        [DATA_ELEMENTS.gestationalAgeWeeks, summary.weeks],
         [DATA_ELEMENTS.gravida, pregnancy.gravida],
         [DATA_ELEMENTS.parity, pregnancy.parity],
         [DATA_ELEMENTS.previousComplications, pregnancy.previousComplications],
@@ -361,10 +360,5 @@ export function firstContactDataValues(
         [DATA_ELEMENTS.weightKg, pregnancy.weightKg],
         [DATA_ELEMENTS.systolicBp, pregnancy.systolic],
         [DATA_ELEMENTS.diastolicBp, pregnancy.diastolic],
-    ]
-    for (const [dataElement, raw] of optional) {
-        const value = raw.trim()
-        if (value !== '') values.push({ dataElement, value })
-    }
-    return values
+    ])
 }

@@ -17,6 +17,21 @@ export interface DataValue {
     value: string | null
 }
 
+/**
+ * Data values from what a form holds, by data element: a field left empty (undefined, or only
+ * spaces) is left out rather than sent as an empty value; the rest are sent trimmed, as text.
+ */
+export function dataValuesOf(
+    fields: readonly (readonly [dataElement: string, value: string | number | undefined])[]
+): DataValue[] {
+    const values: DataValue[] = []
+    for (const [dataElement, raw] of fields) {
+        const value = raw === undefined ? '' : String(raw).trim()
+        if (value !== '') values.push({ dataElement, value })
+    }
+    return values
+}
+
 export type EventStatus = 'ACTIVE' | 'COMPLETED' | 'VISITED' | 'SCHEDULE' | 'OVERDUE' | 'SKIPPED'
 export type EnrollmentStatus = 'ACTIVE' | 'COMPLETED' | 'CANCELLED'
 
