@@ -11,14 +11,15 @@
  * anything that changed since (If-Match).
  */
 import {
+    batchGet,
+    FhirClientError,
     bundleToAncRecord,
     DEFAULT_FHIR_MAPPING,
-    errorKindForStatus,
-    FhirClientError,
+    unwrapBatchEntry,
     type AncRecordView,
     type FhirMappingConfig,
 } from '@anc/shared/src/fhir'
-import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes'
+import type { Bundle, Resource } from '@medplum/fhirtypes'
 
 /** What the record view needs of the FHIR client (AncFhirClient fits). */
 export interface FhirTransport {
@@ -61,31 +62,7 @@ export function recordQuery(phn: string, config: FhirMappingConfig = DEFAULT_FHI
 }
 
 export function recordRequest(phn: string, config?: FhirMappingConfig): Bundle {
-    return {
-        resourceType: 'Bundle',
-        type: 'batch',
-        entry: [{ request: { method: 'GET', url: recordQuery(phn, config) } }],
-    }
-}
-
-/** The searchset inside a one-entry batch response; throws the entry's own failure. */
-export function unwrapBatchEntry(response: Bundle): Bundle {
-    const entry: BundleEntry | undefined = response.entry?.[0]
-    const status = Number.parseInt(entry?.response?.status ?? '', 10)
-    if (!entry || !Number.isFinite(status))
-        throw new FhirClientError('badResponse', 'batch response without a status')
-    if (status >= 300) {
-        const outcome = entry.response?.outcome as OperationOutcome | undefined
-        throw new FhirClientError(
-            errorKindForStatus(status),
-            outcome?.issue?.[0]?.diagnostics ?? `batch entry failed: ${entry.response?.status}`,
-            status,
-            outcome
-        )
-    }
-    if (entry.resource?.resourceType !== 'Bundle')
-        throw new FhirClientError('badResponse', 'batch entry did not return a Bundle')
-    return entry.resource
+    return batchGet(recordQuery(phn, config))
 }
 
 export function versionsOf(bundle: Bundle): Map<string, string> {

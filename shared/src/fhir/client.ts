@@ -68,6 +68,35 @@ export function errorKindForStatus(status: number): FhirClientErrorKind {
     return 'badResponse'
 }
 
+/** A batch of one GET: a search whose `|` must not travel in the DHIS2 route's query string. */
+export function batchGet(relativeUrl: string): Bundle {
+    return {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: [{ request: { method: 'GET', url: relativeUrl } }],
+    }
+}
+
+/** The Bundle answering a one-entry batch; throws the entry's own failure, with its status. */
+export function unwrapBatchEntry(response: Bundle): Bundle {
+    const entry: BundleEntry | undefined = response.entry?.[0]
+    const status = Number.parseInt(entry?.response?.status ?? '', 10)
+    if (!entry || !Number.isFinite(status))
+        throw new FhirClientError('badResponse', 'batch response without a status')
+    if (status >= 300) {
+        const outcome = entry.response?.outcome as OperationOutcome | undefined
+        throw new FhirClientError(
+            errorKindForStatus(status),
+            outcome?.issue?.[0]?.diagnostics ?? `batch entry failed: ${entry.response?.status}`,
+            status,
+            outcome
+        )
+    }
+    if (entry.resource?.resourceType !== 'Bundle')
+        throw new FhirClientError('badResponse', 'batch entry did not return a Bundle')
+    return entry.resource
+}
+
 /**
  * Parses a FHIR response body that may arrive as a Blob (app-runtime hands
  * `application/fhir+json` over as a Blob), a string, or already parsed.
@@ -236,28 +265,7 @@ export class AncFhirClient {
 
     /** GETs a path below the FHIR base through a batch, so `|` never reaches the route's query string. */
     private async getViaBatch(relativeUrl: string): Promise<Bundle> {
-        const response = await this.transaction({
-            resourceType: 'Bundle',
-            type: 'batch',
-            entry: [{ request: { method: 'GET', url: relativeUrl } }],
-        })
-        const entry: BundleEntry | undefined = response.entry?.[0]
-        const status = Number.parseInt(entry?.response?.status ?? '', 10)
-        if (!entry || !Number.isFinite(status))
-            throw new FhirClientError('badResponse', 'batch response without a status')
-        if (status >= 300) {
-            const outcome = entry.response?.outcome as OperationOutcome | undefined
-            throw new FhirClientError(
-                errorKindForStatus(status),
-                `batch entry failed: ${entry.response?.status}`,
-                status,
-                outcome
-            )
-        }
-        const inner = entry.resource
-        if (inner?.resourceType !== 'Bundle')
-            throw new FhirClientError('badResponse', 'batch entry did not return a Bundle')
-        return inner
+        return unwrapBatchEntry(await this.transaction(batchGet(relativeUrl)))
     }
 
     private async getPage(relativeUrl: string): Promise<Bundle> {
