@@ -16,10 +16,9 @@
  * Exits non-zero when a budget is missed.
  */
 import { spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import type { Bundle, BundleEntry } from '@medplum/fhirtypes'
+import type { Bundle } from '@medplum/fhirtypes'
 import { recordRequest } from '../doctor-app/src/record/open-record'
 import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
@@ -27,10 +26,10 @@ import { fixtureTrackedEntity } from '../shared/src/fhir/fixtures'
 import { trackerToFhirBundle } from '../shared/src/fhir/to-bundle'
 import { todayIn } from '../shared/src/anc/dates'
 import { buildBareApp, initialJs, kb, REPO, run } from './support/app-bundle'
+import { percentile } from './support/stats'
+import { syntheticPatientsBundle } from './support/synthetic-patients'
 
 const BUDGET = { routeOverDirect: 1.15, initialJs: 1.25 }
-const PHN = 'http://fhir.health.gov.lk/ips/identifier/phn'
-const EVENT = 'urn:dhis2:event'
 const FHIR_AUTH = `Basic ${Buffer.from(`${DEV_SECRETS.fhirUsername}:${DEV_SECRETS.fhirPassword}`).toString('base64')}`
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'))
@@ -54,46 +53,6 @@ async function postFhir(stack: LaunchedStack, bundle: Bundle): Promise<Bundle> {
     return (await response.json()) as Bundle
 }
 
-/** The other patients: each a Patient with a PHN and two Observations, conditional upserts. */
-function fillerBundle(first: number, count: number): Bundle {
-    const entry: BundleEntry[] = []
-    for (let i = first; i < first + count; i++) {
-        const phn = String(2_000_000_000 + i)
-        const patientUrn = `urn:uuid:${randomUUID()}`
-        entry.push({
-            fullUrl: patientUrn,
-            resource: {
-                resourceType: 'Patient',
-                identifier: [{ system: PHN, value: phn }],
-                name: [{ family: `Family${i % 500}`, given: ['Nimali'] }],
-                gender: 'female',
-            },
-            request: { method: 'PUT', url: `Patient?identifier=${PHN}|${phn}` },
-        })
-        for (let j = 0; j < 2; j++) {
-            const eventId = `f${i}-${j}`
-            entry.push({
-                fullUrl: `urn:uuid:${randomUUID()}`,
-                resource: {
-                    resourceType: 'Observation',
-                    identifier: [{ system: EVENT, value: eventId }],
-                    status: 'final',
-                    code: { coding: [{ system: 'http://loinc.org', code: '29463-7' }] },
-                    subject: { reference: patientUrn },
-                    valueQuantity: {
-                        value: 60 + j,
-                        unit: 'kg',
-                        system: 'http://unitsofmeasure.org',
-                        code: 'kg',
-                    },
-                },
-                request: { method: 'PUT', url: `Observation?identifier=${EVENT}|${eventId}` },
-            })
-        }
-    }
-    return { resourceType: 'Bundle', type: 'transaction', entry }
-}
-
 async function load(stack: LaunchedStack): Promise<string[]> {
     const started = performance.now()
     const today = todayIn()
@@ -109,7 +68,16 @@ async function load(stack: LaunchedStack): Promise<string[]> {
     // Two writers: the stand-in journals each bundle with fdatasync.
     const worker = async () => {
         for (let first = bundles.shift(); first !== undefined; first = bundles.shift()) {
-            await postFhir(stack, fillerBundle(first, Math.min(FILLER_PER_BUNDLE, fillers - first)))
+            await postFhir(
+                stack,
+                // The other patients: a Patient with a PHN and two Observations each.
+                syntheticPatientsBundle({
+                    first,
+                    count: Math.min(FILLER_PER_BUNDLE, fillers - first),
+                    observationsPerPatient: 2,
+                    phnOf: (i) => String(2_000_000_000 + i),
+                })
+            )
         }
     }
     await Promise.all([worker(), worker()])
@@ -159,10 +127,6 @@ async function timedOpen(
     return { ms, entries: searchset?.entry?.length ?? 0 }
 }
 
-const percentile = (sorted: number[], p: number) =>
-    sorted[
-        Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))
-    ] as number
 const fmt = (n: number) => n.toFixed(2)
 
 /** Starts bench/support/bare-proxy.ts in front of `upstream`; resolves with its origin. */

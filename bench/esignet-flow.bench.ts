@@ -18,14 +18,11 @@ import {
     clientAssertion,
     tokenRequest,
 } from '../devstack/src/esignet/testing/esignet-flow'
+import { percentile } from './support/stats'
 
 const FLOWS = Number(process.argv[2] ?? 50)
 const WARMUP = Number(process.argv[3] ?? 10)
 const REDIRECT = 'http://localhost:8080/api/apps/anc-registration/esignet-callback.html'
-
-function percentile(sorted: number[], p: number): number {
-    return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN
-}
 
 async function main(): Promise<void> {
     const dir = mkdtempSync(path.join(tmpdir(), 'esignet-bench-'))
@@ -77,15 +74,15 @@ async function main(): Promise<void> {
     }
     flows.sort((a, b) => a - b)
     discovery.sort((a, b) => a - b)
-    const p50 = percentile(flows, 0.5)
+    const p50 = percentile(flows, 50)
     console.log(
         JSON.stringify(
             {
                 flows: flows.length,
                 flowP50Ms: Number(p50.toFixed(1)),
-                flowP95Ms: Number(percentile(flows, 0.95).toFixed(1)),
-                discoveryP50Ms: Number(percentile(discovery, 0.5).toFixed(2)),
-                flowToDiscoveryRatio: Number((p50 / percentile(discovery, 0.5)).toFixed(1)),
+                flowP95Ms: Number(percentile(flows, 95).toFixed(1)),
+                discoveryP50Ms: Number(percentile(discovery, 50).toFixed(2)),
+                flowToDiscoveryRatio: Number((p50 / percentile(discovery, 50)).toFixed(1)),
             },
             null,
             2

@@ -6,18 +6,18 @@
  *
  *     cd /work/main && taskset -c 0 npx tsx bench/fhir-search.bench.ts [patients=10000] [observations=3] [samples=300]
  */
-import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 
-import type { Bundle, BundleEntry } from '@medplum/fhirtypes'
+import type { Bundle } from '@medplum/fhirtypes'
 
 import { startFhir } from '../devstack/src/fhir/server'
+import { percentile } from './support/stats'
+import { PHN_SYSTEM, syntheticPatientsBundle } from './support/synthetic-patients'
 
-const PHN = 'http://fhir.health.gov.lk/ips/identifier/phn'
-const EVENT = 'urn:dhis2:event'
+const PHN = PHN_SYSTEM
 
 /** Budgets, as ratios to the read-by-id round trip (p95 over p95). */
 const BUDGET = {
@@ -33,51 +33,6 @@ const samples = Number(process.argv[4] ?? 300)
 const patientsPerBundle = 50
 
 const phnOf = (i: number): string => String(1_000_000_000 + i)
-
-function patientBundle(first: number, count: number): Bundle {
-    const entry: BundleEntry[] = []
-    for (let i = first; i < first + count; i++) {
-        const patientUrn = `urn:uuid:${randomUUID()}`
-        entry.push({
-            fullUrl: patientUrn,
-            resource: {
-                resourceType: 'Patient',
-                identifier: [{ system: PHN, value: phnOf(i) }],
-                name: [{ family: `Family${i % 500}`, given: ['Nimali'] }],
-                gender: 'female',
-                birthDate: `19${70 + (i % 30)}-0${1 + (i % 9)}-1${i % 10}`,
-            },
-            request: { method: 'PUT', url: `Patient?identifier=${PHN}|${phnOf(i)}` },
-        })
-        for (let j = 0; j < observationsPerPatient; j++) {
-            const eventId = `e${i}-${j}`
-            entry.push({
-                fullUrl: `urn:uuid:${randomUUID()}`,
-                resource: {
-                    resourceType: 'Observation',
-                    identifier: [{ system: EVENT, value: eventId }],
-                    status: 'final',
-                    code: { coding: [{ system: 'http://loinc.org', code: '8480-6' }] },
-                    subject: { reference: patientUrn },
-                    effectiveDateTime: '2026-03-01T10:00:00Z',
-                    valueQuantity: {
-                        value: 110 + j,
-                        unit: 'mm[Hg]',
-                        system: 'http://unitsofmeasure.org',
-                        code: 'mm[Hg]',
-                    },
-                },
-                request: { method: 'PUT', url: `Observation?identifier=${EVENT}|${eventId}` },
-            })
-        }
-    }
-    return { resourceType: 'Bundle', type: 'transaction', entry }
-}
-
-function percentile(sorted: number[], p: number): number {
-    const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-    return sorted[Math.max(0, index)] as number
-}
 
 interface Stats {
     p50: number
@@ -129,7 +84,14 @@ async function main(): Promise<void> {
     try {
         const loadStart = performance.now()
         for (let first = 0; first < patients; first += patientsPerBundle) {
-            await post(patientBundle(first, Math.min(patientsPerBundle, patients - first)))
+            await post(
+                syntheticPatientsBundle({
+                    first,
+                    count: Math.min(patientsPerBundle, patients - first),
+                    observationsPerPatient,
+                    phnOf,
+                })
+            )
         }
         const loadMs = performance.now() - loadStart
         const resources = patients * (1 + observationsPerPatient)

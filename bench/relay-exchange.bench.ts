@@ -12,13 +12,9 @@ import Fastify from 'fastify'
 import { buildRelay } from '../relay/src/app'
 import type { FetchLike } from '../relay/src/http'
 import { startFixture, ROUTE_SECRET } from '../relay/src/testing/fixture'
+import { percentile } from './support/stats'
 
 const BUDGET_P95_MS = 10
-
-function percentile(sorted: number[], p: number): number {
-    const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
-    return sorted[Math.max(0, index)] ?? NaN
-}
 
 function summary(samples: number[]) {
     const sorted = [...samples].sort((a, b) => a - b)
