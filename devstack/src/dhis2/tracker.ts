@@ -14,6 +14,31 @@ import {
 } from './util'
 
 type TrackerType = 'TRACKED_ENTITY' | 'ENROLLMENT' | 'EVENT' | 'RELATIONSHIP'
+type ImportedType = Exclude<TrackerType, 'RELATIONSHIP'>
+
+/**
+ * What the import checks alike for each kind of object it writes: the name DHIS2's messages use,
+ * the table it is stored in, and the error codes for "already exists" (on CREATE) and for an
+ * org unit that does not exist.
+ */
+const KINDS: Record<
+    ImportedType,
+    { name: string; table: string; alreadyExists: string; orgUnitNotFound: string }
+> = {
+    TRACKED_ENTITY: {
+        name: 'TrackedEntity',
+        table: 'tracked_entities',
+        alreadyExists: 'E1002',
+        orgUnitNotFound: 'E1049',
+    },
+    ENROLLMENT: {
+        name: 'Enrollment',
+        table: 'enrollments',
+        alreadyExists: 'E1080',
+        orgUnitNotFound: 'E1070',
+    },
+    EVENT: { name: 'Event', table: 'events', alreadyExists: 'E1030', orgUnitNotFound: 'E1011' },
+}
 
 interface ErrorReport {
     message: string
@@ -140,9 +165,45 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const inScope = (ou: string) => isSuper(user) || scope.has(ou)
         const exists = async (table: string, uid: string) =>
             (await db.query(`select 1 from ${table} where uid = $1`, [uid])).rows.length > 0
-        const existingEntities = new Set<string>()
-        const existingEnrollments = new Set<string>()
-        const existingEvents = new Set<string>()
+        // The UIDs of each kind that are stored already: the import updates these.
+        const existing: Record<ImportedType, Set<string>> = {
+            TRACKED_ENTITY: new Set(),
+            ENROLLMENT: new Set(),
+            EVENT: new Set(),
+        }
+        /** Whether the object is stored already; with CREATE it must not be. */
+        const checkExisting = async (type: ImportedType, uid: string) => {
+            const { name, table, alreadyExists } = KINDS[type]
+            const found = await exists(table, uid)
+            if (found) existing[type].add(uid)
+            if (found && strategy === 'CREATE')
+                err(type, uid, alreadyExists, `${name}: \`${uid}\`, already exists.`)
+            return found
+        }
+        /**
+         * The object's org unit must exist and be in the user's capture scope. True when it
+         * exists (whether in scope or not), so the caller may check more about it.
+         */
+        const checkOrgUnit = (type: ImportedType, uid: string, orgUnit: string | undefined) => {
+            const { name, orgUnitNotFound } = KINDS[type]
+            if (!orgUnit || !cache.get('organisationUnits', orgUnit)) {
+                err(
+                    type,
+                    uid,
+                    orgUnitNotFound,
+                    `Could not find OrganisationUnit: \`${orgUnit}\`, linked to ${name}.`
+                )
+                return false
+            }
+            if (!inScope(orgUnit))
+                err(
+                    type,
+                    uid,
+                    'E1000',
+                    `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${orgUnit}\`.`
+                )
+            return true
+        }
 
         // Attribute values each TE will hold after the import (stored + incoming).
         const finalAttributes = new Map<string, Map<string, string>>()
@@ -174,10 +235,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                     'E1048',
                     `Object: \`${uid}\`, uid: \`${uid}\`, has an invalid uid format.`
                 )
-            const found = await exists('tracked_entities', uid)
-            if (found) existingEntities.add(uid)
-            if (found && strategy === 'CREATE')
-                err('TRACKED_ENTITY', uid, 'E1002', `TrackedEntity: \`${uid}\`, already exists.`)
+            const found = await checkExisting('TRACKED_ENTITY', uid)
             if (!found && strategy === 'UPDATE')
                 err('TRACKED_ENTITY', uid, 'E1063', `TrackedEntity: \`${uid}\`, does not exist.`)
             const tet = te.trackedEntityType
@@ -190,21 +248,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                     'E1005',
                     `Could not find TrackedEntityType: \`${te.trackedEntityType}\`.`
                 )
-            if (!te.orgUnit || !cache.get('organisationUnits', te.orgUnit)) {
-                err(
-                    'TRACKED_ENTITY',
-                    uid,
-                    'E1049',
-                    `Could not find OrganisationUnit: \`${te.orgUnit}\`, linked to TrackedEntity.`
-                )
-            } else if (!inScope(te.orgUnit)) {
-                err(
-                    'TRACKED_ENTITY',
-                    uid,
-                    'E1000',
-                    `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${te.orgUnit}\`.`
-                )
-            }
+            checkOrgUnit('TRACKED_ENTITY', uid, te.orgUnit)
             checkValues('TRACKED_ENTITY', uid, te.attributes ?? [])
             const values = found ? await storedAttributes(uid) : new Map<string, string>()
             mergeValues(values, te.attributes ?? [])
@@ -226,10 +270,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
 
         for (const en of enrollments) {
             const uid = en.enrollment as string
-            const found = await exists('enrollments', uid)
-            if (found) existingEnrollments.add(uid)
-            if (found && strategy === 'CREATE')
-                err('ENROLLMENT', uid, 'E1080', `Enrollment: \`${uid}\`, already exists.`)
+            await checkExisting('ENROLLMENT', uid)
             const program = en.program ? cache.get('programs', en.program) : undefined
             if (!program) {
                 err(
@@ -253,21 +294,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                 }
                 finalAttributes.set(te, await storedAttributes(te))
             }
-            if (!en.orgUnit || !cache.get('organisationUnits', en.orgUnit)) {
-                err(
-                    'ENROLLMENT',
-                    uid,
-                    'E1070',
-                    `Could not find OrganisationUnit: \`${en.orgUnit}\`, linked to Enrollment.`
-                )
-            } else {
-                if (!inScope(en.orgUnit))
-                    err(
-                        'ENROLLMENT',
-                        uid,
-                        'E1000',
-                        `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${en.orgUnit}\`.`
-                    )
+            if (checkOrgUnit('ENROLLMENT', uid, en.orgUnit)) {
                 const assigned = (program.organisationUnits as Ref[] | undefined) ?? []
                 if (assigned.length > 0 && !assigned.some((ou) => ou.id === en.orgUnit)) {
                     err(
@@ -324,10 +351,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const stageEventCount = new Map<string, number>()
         for (const ev of events) {
             const uid = ev.event as string
-            const found = await exists('events', uid)
-            if (found) existingEvents.add(uid)
-            if (found && strategy === 'CREATE')
-                err('EVENT', uid, 'E1030', `Event: \`${uid}\`, already exists.`)
+            const found = await checkExisting('EVENT', uid)
             const stage = ev.programStage ? cache.get('programStages', ev.programStage) : undefined
             if (!stage) {
                 err(
@@ -339,21 +363,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                 continue
             }
             ev.program ??= (stage.program as Ref).id
-            if (!ev.orgUnit || !cache.get('organisationUnits', ev.orgUnit)) {
-                err(
-                    'EVENT',
-                    uid,
-                    'E1011',
-                    `Could not find OrganisationUnit: \`${ev.orgUnit}\`, linked to Event.`
-                )
-            } else if (!inScope(ev.orgUnit)) {
-                err(
-                    'EVENT',
-                    uid,
-                    'E1000',
-                    `User: \`${user.username}\`, has no write access to OrganisationUnit: \`${ev.orgUnit}\`.`
-                )
-            }
+            checkOrgUnit('EVENT', uid, ev.orgUnit)
             const enrollment = ev.enrollment ?? ''
             if (
                 !enrollments.some((en) => en.enrollment === enrollment) &&
@@ -399,8 +409,8 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             }
         }
 
-        const statsFor = (list: { [k: string]: unknown }[], key: string, existing: Set<string>) => {
-            const created = list.filter((o) => !existing.has(o[key] as string)).length
+        const statsFor = (list: { [k: string]: unknown }[], key: string, stored: Set<string>) => {
+            const created = list.filter((o) => !stored.has(o[key] as string)).length
             return {
                 created,
                 updated: list.length - created,
@@ -413,12 +423,12 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             const ok = status === 'OK' && !validateOnly
             const typeStats = {
                 TRACKED_ENTITY: ok
-                    ? statsFor(entities, 'trackedEntity', existingEntities)
+                    ? statsFor(entities, 'trackedEntity', existing.TRACKED_ENTITY)
                     : ignoredStats(entities.length),
                 ENROLLMENT: ok
-                    ? statsFor(enrollments, 'enrollment', existingEnrollments)
+                    ? statsFor(enrollments, 'enrollment', existing.ENROLLMENT)
                     : ignoredStats(enrollments.length),
-                EVENT: ok ? statsFor(events, 'event', existingEvents) : ignoredStats(events.length),
+                EVENT: ok ? statsFor(events, 'event', existing.EVENT) : ignoredStats(events.length),
                 RELATIONSHIP: ignoredStats(0),
             }
             const stats = Object.values(typeStats).reduce(
@@ -506,7 +516,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                         ...plain,
                         trackedEntity: uid,
                         updatedAt: now,
-                        createdAt: existingEntities.has(uid) ? undefined : now,
+                        createdAt: existing.TRACKED_ENTITY.has(uid) ? undefined : now,
                     }
                     await tx.query(
                         `insert into tracked_entities (uid, tracked_entity_type, org_unit, data) values ($1, $2, $3, $4)
@@ -542,7 +552,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                         status: 'ACTIVE',
                         ...plain,
                         updatedAt: now,
-                        createdAt: existingEnrollments.has(en.enrollment as string)
+                        createdAt: existing.ENROLLMENT.has(en.enrollment as string)
                             ? undefined
                             : now,
                     }
@@ -573,7 +583,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                         ...ev,
                         trackedEntity: te,
                         updatedAt: now,
-                        createdAt: existingEvents.has(ev.event as string) ? undefined : now,
+                        createdAt: existing.EVENT.has(ev.event as string) ? undefined : now,
                     }
                     await tx.query(
                         `insert into events (uid, enrollment, tracked_entity, program, program_stage, org_unit, data) values ($1, $2, $3, $4, $5, $6, $7)
