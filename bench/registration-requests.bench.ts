@@ -15,6 +15,7 @@
  */
 import path from 'node:path'
 import { launchChromium } from '../e2e/support/chromium'
+import { fillPregnancy } from '../e2e/support/registration-form'
 import { launchTestStack } from '../devstack/src/stack/launch'
 import { buildBareApp, initialJs, type LoadedJs } from './support/app-bundle'
 
@@ -35,15 +36,7 @@ async function requestsAfterFormComplete(): Promise<string[]> {
         await page.locator('input[name="fullName"]').fill('Bench Registration')
         await page.locator('input[name="birthDate"]').fill('1995-03-04')
         await page.locator('input[name="phone"]').fill('0712345670')
-        await page.locator('input[name="lmp"]').fill('2026-09-01')
-        await page.locator('input[name="gravida"]').fill('1')
-        await page.locator('input[name="parity"]').fill('0')
-        await page.locator('input[name="systolic"]').fill('120')
-        await page.locator('input[name="diastolic"]').fill('80')
-        await page
-            .locator('[data-test="field-orgUnit"] [data-test="dhis2-uicore-select-input"]')
-            .click()
-        await page.getByText('Colombo ANC Clinic A', { exact: true }).click()
+        await fillPregnancy(page)
         // The form is complete once the background duplicate check has answered.
         await page.waitForTimeout(1000)
         await page.getByText('Checking for an existing record…').waitFor({ state: 'detached' })

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ATTRIBUTES, PROGRAM_ANC } from '../shared/src/metadata/ids'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
 import { launchChromium } from './support/chromium'
+import { fillPregnancy } from './support/registration-form'
 import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
 
 /**
@@ -93,25 +94,6 @@ async function verifyInPopup(individualId: string, { firstConsent }: { firstCons
     if (!popup.isClosed()) await popup.waitForEvent('close')
 }
 
-/** The midwife works for MOH Colombo: she picks one of its two ANC clinics. */
-async function chooseClinic() {
-    await page
-        .locator('[data-test="field-orgUnit"] [data-test="dhis2-uicore-select-input"]')
-        .click()
-    await page.getByText('Colombo ANC Clinic A', { exact: true }).click()
-}
-
-async function fillPregnancy() {
-    await page.locator('input[name="lmp"]').fill('2026-09-01')
-    await page.locator('input[name="gravida"]').fill('2')
-    await page.locator('input[name="parity"]').fill('1')
-    await page.locator('input[name="heightCm"]').fill('158')
-    await page.locator('input[name="weightKg"]').fill('61.5')
-    await page.locator('input[name="systolic"]').fill('118')
-    await page.locator('input[name="diastolic"]').fill('76')
-    await chooseClinic()
-}
-
 beforeAll(async () => {
     if (!existsSync(BUILD)) {
         throw new Error('Build the app first: node scripts/build.mjs registration-app')
@@ -161,7 +143,7 @@ it('verifies a seeded woman through eSignet, saves, and the record is in DHIS2 a
     // Phone was kept private: empty and editable.
     expect(await page.locator('input[name="phone"]').inputValue()).toBe('')
     expect(await page.locator('input[name="phone"]').getAttribute('readonly')).toBeNull()
-    await fillPregnancy()
+    await fillPregnancy(page)
     await page.getByText(/Gestational age today/).waitFor()
     await shot('02-verified-form')
 
@@ -228,7 +210,7 @@ it('registers manually with FHIR down (pending sync), and the outbox delivers on
     await page.locator('input[name="fullName"]').fill('Kumari Silva')
     await page.locator('input[name="birthDate"]').fill('1999-02-03')
     await page.locator('input[name="phone"]').fill('0712345678')
-    await fillPregnancy()
+    await fillPregnancy(page)
     await page.getByRole('button', { name: 'Save and issue PHN' }).click()
     await page.getByText('Saved in DHIS2; the national record will follow').waitFor()
     await page.getByText('1 record waiting to reach the national record').waitFor()
