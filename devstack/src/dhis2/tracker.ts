@@ -253,18 +253,13 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             const values = found ? await storedAttributes(uid) : new Map<string, string>()
             mergeValues(values, te.attributes ?? [])
             finalAttributes.set(uid, values)
-            for (const tea of (tet?.trackedEntityTypeAttributes as {
-                trackedEntityAttribute: Ref
-                mandatory?: boolean
-            }[]) ?? []) {
-                if (tea.mandatory && !values.has(tea.trackedEntityAttribute.id)) {
-                    err(
-                        'TRACKED_ENTITY',
-                        uid,
-                        'E1090',
-                        `Attribute: \`${tea.trackedEntityAttribute.id}\`, is mandatory in tracked entity type \`${tet?.id}\` but not declared in tracked entity \`${uid}\`.`
-                    )
-                }
+            for (const attribute of missingMandatory(tet?.trackedEntityTypeAttributes, values)) {
+                err(
+                    'TRACKED_ENTITY',
+                    uid,
+                    'E1090',
+                    `Attribute: \`${attribute}\`, is mandatory in tracked entity type \`${tet?.id}\` but not declared in tracked entity \`${uid}\`.`
+                )
             }
         }
 
@@ -308,18 +303,16 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             checkValues('ENROLLMENT', uid, en.attributes ?? [])
             const values = finalAttributes.get(te) as Map<string, string>
             mergeValues(values, en.attributes ?? [])
-            for (const ptea of (program.programTrackedEntityAttributes as {
-                trackedEntityAttribute: Ref
-                mandatory?: boolean
-            }[]) ?? []) {
-                if (ptea.mandatory && !values.has(ptea.trackedEntityAttribute.id)) {
-                    err(
-                        'ENROLLMENT',
-                        uid,
-                        'E1018',
-                        `Attribute: \`${ptea.trackedEntityAttribute.id}\`, is mandatory in program \`${program.id}\` but not declared in enrollment \`${uid}\`.`
-                    )
-                }
+            for (const attribute of missingMandatory(
+                program.programTrackedEntityAttributes,
+                values
+            )) {
+                err(
+                    'ENROLLMENT',
+                    uid,
+                    'E1018',
+                    `Attribute: \`${attribute}\`, is mandatory in program \`${program.id}\` but not declared in enrollment \`${uid}\`.`
+                )
             }
         }
 
@@ -927,6 +920,16 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
 
 function ignoredStats(ignored: number) {
     return { created: 0, updated: 0, deleted: 0, ignored, total: ignored }
+}
+
+/**
+ * The mandatory attributes among a tracked entity type's or a program's attributes
+ * (`trackedEntityTypeAttributes`, `programTrackedEntityAttributes`) that `values` lacks.
+ */
+function missingMandatory(attributes: unknown, values: Map<string, string>): string[] {
+    return ((attributes as { trackedEntityAttribute: Ref; mandatory?: boolean }[]) ?? [])
+        .filter((a) => a.mandatory && !values.has(a.trackedEntityAttribute.id))
+        .map((a) => a.trackedEntityAttribute.id)
 }
 
 function mergeValues(values: Map<string, string>, incoming: AttributeValue[]): void {
