@@ -1,6 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 import { type ConfigProblem } from '../config/problem'
-import { isRecord, storedSections } from '../config/stored'
+import { isRecord, isRecordOf, storedSections } from '../config/stored'
 /**
  * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
  * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an
@@ -192,9 +192,9 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     if (has('claimOf')) {
         const v = s.claimOf
         if (
-            isRecord(v) &&
-            Object.entries(v).every(
-                ([k, c]) =>
+            isRecordOf(
+                v,
+                (c, k) =>
                     (MAPPED_FIELDS as readonly string[]).includes(k) &&
                     typeof c === 'string' &&
                     CLAIM_NAME.test(c)
@@ -207,9 +207,9 @@ export function mergeClaimsMappingConfig(stored: unknown): {
         const v = s.attributeOf
         // null removes a field from the mapping.
         if (
-            isRecord(v) &&
-            Object.entries(v).every(
-                ([k, uid]) =>
+            isRecordOf(
+                v,
+                (uid, k) =>
                     (MAPPED_FIELDS as readonly string[]).includes(k) &&
                     (uid === null || (typeof uid === 'string' && UID.test(uid)))
             )
@@ -223,9 +223,9 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     if (has('languages')) {
         const v = s.languages
         if (
-            isRecord(v) &&
-            Object.entries(v).every(
-                ([k, tags]) =>
+            isRecordOf(
+                v,
+                (tags, k) =>
                     LANG.test(k) &&
                     Array.isArray(tags) &&
                     tags.every((t) => typeof t === 'string' && LANG.test(t))
@@ -244,10 +244,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     }
     if (has('genderOptions')) {
         const v = s.genderOptions
-        if (
-            isRecord(v) &&
-            Object.values(v).every((c) => typeof c === 'string' && OPTION_CODE.test(c))
-        ) {
+        if (isRecordOf(v, (c) => typeof c === 'string' && OPTION_CODE.test(c))) {
             config.genderOptions = Object.fromEntries(
                 Object.entries(v).map(([k, c]) => [k.normalize('NFC').toLowerCase(), c as string])
             )

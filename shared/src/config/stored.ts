@@ -9,6 +9,17 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
     return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+/**
+ * A plain object whose every own entry passes `check` (an empty object passes): the shape of a
+ * stored table such as field → attribute UID or label → option code.
+ */
+export function isRecordOf(
+    v: unknown,
+    check: (value: unknown, key: string) => boolean
+): v is Record<string, unknown> {
+    return isRecord(v) && Object.entries(v).every(([key, value]) => check(value, key))
+}
+
 export interface StoredSections {
     stored: Record<string, unknown>
     /** Whether the stored object sets this section (own key: `__proto__` tricks do not count). */

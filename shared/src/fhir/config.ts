@@ -1,6 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 import { type ConfigProblem } from '../config/problem'
-import { isRecord, storedSections } from '../config/stored'
+import { isRecord, isRecordOf, storedSections } from '../config/stored'
 /**
  * FHIR mapping configuration: identifier systems, profile URLs, and every code. Codes live here,
  * not in the mapping code, because the WHO DAK and the Sri Lanka reference disagree on several
@@ -358,9 +358,9 @@ export function mergeFhirMappingConfig(stored: unknown): {
     if (has('systems')) {
         const v = s.systems
         if (
-            isRecord(v) &&
-            Object.entries(v).every(
-                ([k, u]) => Object.hasOwn(config.systems, k) && typeof u === 'string' && URI.test(u)
+            isRecordOf(
+                v,
+                (u, k) => Object.hasOwn(config.systems, k) && typeof u === 'string' && URI.test(u)
             )
         ) {
             Object.assign(config.systems, v)
@@ -379,9 +379,9 @@ export function mergeFhirMappingConfig(stored: unknown): {
     if (has('attributes')) {
         const v = s.attributes
         if (
-            isRecord(v) &&
-            Object.entries(v).every(
-                ([k, u]) =>
+            isRecordOf(
+                v,
+                (u, k) =>
                     Object.hasOwn(config.attributes, k) && typeof u === 'string' && UID.test(u)
             )
         ) {
@@ -391,10 +391,7 @@ export function mergeFhirMappingConfig(stored: unknown): {
     if (has('genderCodes')) {
         const v = s.genderCodes
         if (
-            isRecord(v) &&
-            Object.values(v).every(
-                (g) => g === 'female' || g === 'male' || g === 'other' || g === 'unknown'
-            )
+            isRecordOf(v, (g) => g === 'female' || g === 'male' || g === 'other' || g === 'unknown')
         ) {
             config.genderCodes = { ...(v as FhirMappingConfig['genderCodes']) }
         } else fail('genderCodes', 'must map option codes to female/male/other/unknown')
