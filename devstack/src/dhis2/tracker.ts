@@ -414,18 +414,43 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         }
         const respond = (status: 'OK' | 'ERROR', reportErrors: ErrorReport[]) => {
             const ok = status === 'OK' && !validateOnly
-            const typeStats = {
-                TRACKED_ENTITY: ok
-                    ? statsFor(entities, 'trackedEntity', existing.TRACKED_ENTITY)
-                    : ignoredStats(entities.length),
-                ENROLLMENT: ok
-                    ? statsFor(enrollments, 'enrollment', existing.ENROLLMENT)
-                    : ignoredStats(enrollments.length),
-                EVENT: ok ? statsFor(events, 'event', existing.EVENT) : ignoredStats(events.length),
-                RELATIONSHIP: ignoredStats(0),
+            /** One tracker type's stats (what is stored already counts as updated) and objects. */
+            const typeReport = (
+                type: TrackerType,
+                list: { [k: string]: unknown }[],
+                key: string,
+                stored: Set<string>
+            ) => ({
+                trackerType: type,
+                stats: ok ? statsFor(list, key, stored) : ignoredStats(list.length),
+                objectReports: list.map((o, index) => ({
+                    trackerType: type,
+                    uid: o[key],
+                    index,
+                    errorReports: reportErrors.filter(
+                        (e) => e.trackerType === type && e.uid === o[key]
+                    ),
+                })),
+            })
+            const typeReportMap = {
+                TRACKED_ENTITY: typeReport(
+                    'TRACKED_ENTITY',
+                    entities,
+                    'trackedEntity',
+                    existing.TRACKED_ENTITY
+                ),
+                ENROLLMENT: typeReport(
+                    'ENROLLMENT',
+                    enrollments,
+                    'enrollment',
+                    existing.ENROLLMENT
+                ),
+                EVENT: typeReport('EVENT', events, 'event', existing.EVENT),
+                // The stand-in imports no relationships.
+                RELATIONSHIP: typeReport('RELATIONSHIP', [], 'relationship', new Set()),
             }
-            const stats = Object.values(typeStats).reduce(
-                (sum, s) => ({
+            const stats = Object.values(typeReportMap).reduce(
+                (sum, { stats: s }) => ({
                     created: sum.created + s.created,
                     updated: sum.updated + s.updated,
                     deleted: 0,
@@ -434,19 +459,6 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                 }),
                 ignoredStats(0)
             )
-            const objectReports = (
-                type: TrackerType,
-                list: { [k: string]: unknown }[],
-                key: string
-            ) =>
-                list.map((o, index) => ({
-                    trackerType: type,
-                    uid: o[key],
-                    index,
-                    errorReports: reportErrors.filter(
-                        (e) => e.trackerType === type && e.uid === o[key]
-                    ),
-                }))
             return sendJson(
                 reply,
                 {
@@ -456,36 +468,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                     bundleReport: ok
                         ? {
                               status: 'OK',
-                              typeReportMap: {
-                                  TRACKED_ENTITY: {
-                                      trackerType: 'TRACKED_ENTITY',
-                                      stats: typeStats.TRACKED_ENTITY,
-                                      objectReports: objectReports(
-                                          'TRACKED_ENTITY',
-                                          entities,
-                                          'trackedEntity'
-                                      ),
-                                  },
-                                  ENROLLMENT: {
-                                      trackerType: 'ENROLLMENT',
-                                      stats: typeStats.ENROLLMENT,
-                                      objectReports: objectReports(
-                                          'ENROLLMENT',
-                                          enrollments,
-                                          'enrollment'
-                                      ),
-                                  },
-                                  EVENT: {
-                                      trackerType: 'EVENT',
-                                      stats: typeStats.EVENT,
-                                      objectReports: objectReports('EVENT', events, 'event'),
-                                  },
-                                  RELATIONSHIP: {
-                                      trackerType: 'RELATIONSHIP',
-                                      stats: typeStats.RELATIONSHIP,
-                                      objectReports: [],
-                                  },
-                              },
+                              typeReportMap,
                               stats,
                           }
                         : undefined,
