@@ -1,6 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 import { type ConfigProblem } from '../config/problem'
-import { isRecord, isRecordOf, storedSections } from '../config/stored'
+import { isIntegerIn, isRecord, isRecordOf, storedSections } from '../config/stored'
 /**
  * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
  * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an
@@ -257,7 +257,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
             typeof v.defaultCountryCode === 'string' &&
             /^[1-9][0-9]{0,2}$/.test(v.defaultCountryCode) &&
             Array.isArray(v.nationalNumberLengths) &&
-            v.nationalNumberLengths.every((n) => Number.isInteger(n) && n >= 4 && n <= 14)
+            v.nationalNumberLengths.every((n) => isIntegerIn(n, 4, 14))
         ) {
             config.phone = {
                 defaultCountryCode: v.defaultCountryCode,
@@ -279,8 +279,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     }
     if (has('maxLength')) {
         const v = s.maxLength
-        if (typeof v === 'number' && Number.isInteger(v) && v >= 10 && v <= 50000)
-            config.maxLength = v
+        if (isIntegerIn(v, 10, 50000)) config.maxLength = v
         else fail('maxLength', 'must be an integer from 10 to 50000')
     }
     return { config, problems }

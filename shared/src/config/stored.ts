@@ -20,6 +20,11 @@ export function isRecordOf(
     return isRecord(v) && Object.entries(v).every(([key, value]) => check(value, key))
 }
 
+/** An integer from `min` to `max` inclusive: a stored count or length. */
+export function isIntegerIn(v: unknown, min: number, max: number): v is number {
+    return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+}
+
 export interface StoredSections {
     stored: Record<string, unknown>
     /** Whether the stored object sets this section (own key: `__proto__` tricks do not count). */

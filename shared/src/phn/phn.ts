@@ -1,5 +1,5 @@
 import { type ConfigProblem } from '../config/problem'
-import { storedSections } from '../config/stored'
+import { isIntegerIn, storedSections } from '../config/stored'
 
 /**
  * The Personal Health Number: a serial issued atomically by DHIS2's TextPattern generator
@@ -88,8 +88,7 @@ export function mergePhnConfig(stored: unknown): { config: PhnConfig; problems: 
     const { stored: s, has, fail } = sections
     if (has('serialLength')) {
         const v = s.serialLength
-        if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 30)
-            config.serialLength = v
+        if (isIntegerIn(v, 1, 30)) config.serialLength = v
         else fail('serialLength', 'must be an integer from 1 to 30')
     }
     if (has('algorithm')) {
