@@ -110,6 +110,16 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                 : user.organisationUnits
         )
     const isSuper = (user: User) => user.authorities.includes('ALL')
+    /**
+     * Where a user may read data of a program: a PROTECTED or CLOSED one only in the capture
+     * scope, any other (or none) in the search scope.
+     */
+    const readScope = (user: User, programId: string | undefined) => {
+        const program = programId ? cache.get('programs', programId) : undefined
+        return program && ['PROTECTED', 'CLOSED'].includes(String(program.accessLevel))
+            ? captureScope(user)
+            : searchScope(user)
+    }
 
     app.post('/api/tracker', async (request, reply) => {
         const user = request.user as User
@@ -659,13 +669,8 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             notes: [],
         }
     }
-    const canRead = (user: User, orgUnit: string, programId?: string) => {
-        if (isSuper(user)) return true
-        const program = programId ? cache.get('programs', programId) : undefined
-        const protectedAccess =
-            program && ['PROTECTED', 'CLOSED'].includes(String(program.accessLevel))
-        return (protectedAccess ? captureScope(user) : searchScope(user)).has(orgUnit)
-    }
+    const canRead = (user: User, orgUnit: string, programId?: string) =>
+        isSuper(user) || readScope(user, programId).has(orgUnit)
     const notFound = (reply: FastifyReply, type: string, uid: string) =>
         sendMessage(reply, 404, `${type} with id ${uid} could not be found.`)
 
@@ -770,11 +775,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         } else if (mode === 'CAPTURE') allowed = captureScope(user)
         else if (mode === 'ACCESSIBLE') allowed = searchScope(user)
         if (!isSuper(user)) {
-            const programObject = program ? cache.get('programs', program) : undefined
-            const userScope =
-                programObject && ['PROTECTED', 'CLOSED'].includes(String(programObject.accessLevel))
-                    ? captureScope(user)
-                    : searchScope(user)
+            const userScope = readScope(user, program)
             allowed = new Set([...(allowed ?? userScope)].filter((ou) => userScope.has(ou)))
         }
         if (allowed) where.push(`te.org_unit = any(${param([...allowed])})`)
