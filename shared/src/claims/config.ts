@@ -1,6 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 import { type ConfigProblem } from '../config/problem'
-import { isIntegerIn, isRecord, isRecordOf, storedSections } from '../config/stored'
+import { isIntegerIn, isListMatching, isRecord, isRecordOf, storedSections } from '../config/stored'
 /**
  * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
  * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an
@@ -222,15 +222,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     }
     if (has('languages')) {
         const v = s.languages
-        if (
-            isRecordOf(
-                v,
-                (tags, k) =>
-                    LANG.test(k) &&
-                    Array.isArray(tags) &&
-                    tags.every((t) => typeof t === 'string' && LANG.test(t))
-            )
-        ) {
+        if (isRecordOf(v, (tags, k) => LANG.test(k) && isListMatching(tags, LANG))) {
             config.languages = Object.fromEntries(
                 Object.entries(v).map(([k, tags]) => [k, [...(tags as string[])]])
             )
@@ -238,8 +230,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     }
     if (has('fallbackLanguages')) {
         const v = s.fallbackLanguages
-        if (Array.isArray(v) && v.every((t) => typeof t === 'string' && LANG.test(t)))
-            config.fallbackLanguages = [...(v as string[])]
+        if (isListMatching(v, LANG)) config.fallbackLanguages = [...v]
         else fail('fallbackLanguages', 'must be a list of 2- or 3-letter tags')
     }
     if (has('genderOptions')) {
@@ -268,8 +259,7 @@ export function mergeClaimsMappingConfig(stored: unknown): {
     }
     if (has('addressParts')) {
         const v = s.addressParts
-        if (Array.isArray(v) && v.every((p) => typeof p === 'string' && CLAIM_NAME.test(p)))
-            config.addressParts = [...(v as string[])]
+        if (isListMatching(v, CLAIM_NAME)) config.addressParts = [...v]
         else fail('addressParts', 'must be a list of address sub-claim names')
     }
     if (has('addressSeparator')) {

@@ -20,6 +20,11 @@ export function isRecordOf(
     return isRecord(v) && Object.entries(v).every(([key, value]) => check(value, key))
 }
 
+/** A list (maybe empty) of strings that each match `pattern`: tags, claim names, URLs. */
+export function isListMatching(v: unknown, pattern: RegExp): v is string[] {
+    return Array.isArray(v) && v.every((s) => typeof s === 'string' && pattern.test(s))
+}
+
 /** An integer from `min` to `max` inclusive: a stored count or length. */
 export function isIntegerIn(v: unknown, min: number, max: number): v is number {
     return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max

@@ -1,6 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
 import { type ConfigProblem } from '../config/problem'
-import { isRecord, isRecordOf, storedSections } from '../config/stored'
+import { isListMatching, isRecord, isRecordOf, storedSections } from '../config/stored'
 /**
  * FHIR mapping configuration: identifier systems, profile URLs, and every code. Codes live here,
  * not in the mapping code, because the WHO DAK and the Sri Lanka reference disagree on several
@@ -368,8 +368,7 @@ export function mergeFhirMappingConfig(stored: unknown): {
     }
     if (has('patientProfiles')) {
         const v = s.patientProfiles
-        if (Array.isArray(v) && v.every((u) => typeof u === 'string' && URI.test(u)))
-            config.patientProfiles = [...(v as string[])]
+        if (isListMatching(v, URI)) config.patientProfiles = [...v]
         else fail('patientProfiles', 'must be a list of profile URLs')
     }
     if (has('shareNic')) {
