@@ -830,20 +830,12 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
     app.get('/api/tracker/enrollments', async (request, reply) => {
         const query = request.query as Record<string, unknown>
         const user = request.user as User
-        const conditions: string[] = []
-        const params: unknown[] = []
-        for (const [key, column] of [
+        const { where, params } = equalityFilters(query, [
             ['trackedEntity', 'tracked_entity'],
             ['program', 'program'],
-        ] as const) {
-            const value = firstOf(query[key])
-            if (value) {
-                params.push(value)
-                conditions.push(`${column} = $${params.length}`)
-            }
-        }
+        ])
         const { rows } = await db.query<{ uid: string }>(
-            `select uid from enrollments ${conditions.length ? `where ${conditions.join(' and ')}` : ''} order by uid`,
+            `select uid from enrollments ${where} order by uid`,
             params
         )
         const fields = parseFields(firstOf(query.fields) ?? '*,!relationships,!events,!attributes')
@@ -872,23 +864,15 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
     app.get('/api/tracker/events', async (request, reply) => {
         const query = request.query as Record<string, unknown>
         const user = request.user as User
-        const conditions: string[] = []
-        const params: unknown[] = []
-        for (const [key, column] of [
+        const { where, params } = equalityFilters(query, [
             ['trackedEntity', 'tracked_entity'],
             ['program', 'program'],
             ['programStage', 'program_stage'],
             ['enrollments', 'enrollment'],
             ['orgUnit', 'org_unit'],
-        ] as const) {
-            const value = firstOf(query[key])
-            if (value) {
-                params.push(value)
-                conditions.push(`${column} = $${params.length}`)
-            }
-        }
+        ])
         const { rows } = await db.query<{ data: Record<string, unknown> }>(
-            `select data from events ${conditions.length ? `where ${conditions.join(' and ')}` : ''} order by data->>'occurredAt', uid`,
+            `select data from events ${where} order by data->>'occurredAt', uid`,
             params
         )
         const fields = parseFields(firstOf(query.fields))
@@ -914,6 +898,26 @@ function missingMandatory(attributes: unknown, values: Map<string, string>): str
     return ((attributes as { trackedEntityAttribute: Ref; mandatory?: boolean }[]) ?? [])
         .filter((a) => a.mandatory && !values.has(a.trackedEntityAttribute.id))
         .map((a) => a.trackedEntityAttribute.id)
+}
+
+/**
+ * `column = $n` for each of these query parameters the request gives (its first value), as a
+ * where clause (empty when none is given) and its parameters.
+ */
+function equalityFilters(
+    query: Record<string, unknown>,
+    columns: [parameter: string, column: string][]
+): { where: string; params: unknown[] } {
+    const conditions: string[] = []
+    const params: unknown[] = []
+    for (const [parameter, column] of columns) {
+        const value = firstOf(query[parameter])
+        if (value) {
+            params.push(value)
+            conditions.push(`${column} = $${params.length}`)
+        }
+    }
+    return { where: conditions.length ? `where ${conditions.join(' and ')}` : '', params }
 }
 
 function mergeValues(values: Map<string, string>, incoming: AttributeValue[]): void {
