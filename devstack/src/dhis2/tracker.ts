@@ -101,6 +101,12 @@ interface Ref {
 
 const stamp = () => new Date().toISOString().replace('Z', '')
 
+/** What single and list reads return without a `fields` parameter, as DHIS2 does. */
+const DEFAULT_FIELDS = {
+    trackedEntity: '*,!relationships,!enrollments,!events,!programOwners',
+    enrollment: '*,!relationships,!events,!attributes',
+}
+
 export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCache): void {
     const captureScope = (user: User) => cache.descendants(user.organisationUnits)
     const searchScope = (user: User) =>
@@ -680,9 +686,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const te = await loadEntity(uid)
         if (!te || !canRead(request.user as User, te.orgUnit as string, firstOf(query.program)))
             return notFound(reply, 'TrackedEntity', uid)
-        const fields = parseFields(
-            firstOf(query.fields) ?? '*,!relationships,!enrollments,!events,!programOwners'
-        )
+        const fields = parseFields(firstOf(query.fields) ?? DEFAULT_FIELDS.trackedEntity)
         return sendJson(reply, applyFields(te, fields))
     })
 
@@ -789,9 +793,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             `select te.uid from tracked_entities te ${whereSql} order by te.data->>'createdAt', te.uid ${limit}`,
             params
         )
-        const fields = parseFields(
-            firstOf(query.fields) ?? '*,!relationships,!enrollments,!events,!programOwners'
-        )
+        const fields = parseFields(firstOf(query.fields) ?? DEFAULT_FIELDS.trackedEntity)
         const list = []
         for (const row of rows) list.push(applyFields(await loadEntity(row.uid), fields))
         const body: Record<string, unknown> = {}
@@ -822,8 +824,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         )
             return notFound(reply, 'Enrollment', uid)
         const fields = parseFields(
-            firstOf((request.query as Record<string, unknown>).fields) ??
-                '*,!relationships,!events,!attributes'
+            firstOf((request.query as Record<string, unknown>).fields) ?? DEFAULT_FIELDS.enrollment
         )
         return sendJson(reply, applyFields(en, fields))
     })
@@ -838,7 +839,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
             `select uid from enrollments ${where} order by uid`,
             params
         )
-        const fields = parseFields(firstOf(query.fields) ?? '*,!relationships,!events,!attributes')
+        const fields = parseFields(firstOf(query.fields) ?? DEFAULT_FIELDS.enrollment)
         const list = []
         for (const row of rows) {
             const en = await loadEnrollment(row.uid)
