@@ -695,9 +695,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         const query = request.query as Record<string, unknown>
         const program = firstOf(query.program)
         const tet = firstOf(query.trackedEntityType)
-        const uids = asList(query.trackedEntities)
-            .flatMap((s) => s.split(/[,;]/))
-            .filter(Boolean)
+        const uids = listParameter(query.trackedEntities)
         if (!program && !tet && uids.length === 0) {
             return sendMessage(
                 reply,
@@ -707,9 +705,7 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
         }
         if (program && !cache.get('programs', program))
             return sendMessage(reply, 400, `Program is specified but does not exist: ${program}`)
-        const orgUnits = asList(query.orgUnits)
-            .flatMap((s) => s.split(/[,;]/))
-            .filter(Boolean)
+        const orgUnits = listParameter(query.orgUnits)
         const mode = firstOf(query.orgUnitMode) ?? (orgUnits.length > 0 ? 'SELECTED' : 'ACCESSIBLE')
         if (
             mode === 'ALL' &&
@@ -971,6 +967,13 @@ let globalCacheRef: MetadataCache | undefined
 /** checkOption needs the option list; the server sets this once at start. */
 export function setOptionSource(cache: MetadataCache): void {
     globalCacheRef = cache
+}
+
+/** A list parameter's values: the parameter repeated, or values joined by `,` or `;`. */
+function listParameter(value: unknown): string[] {
+    return asList(value)
+        .flatMap((s) => s.split(/[,;]/))
+        .filter(Boolean)
 }
 
 /**
