@@ -4,6 +4,8 @@
  * are 43-character base64url strings (other providers' are longer, so some room is left).
  */
 
+import { COMPARTMENT_TYPES } from './patient/compartment'
+
 export const errorBody = {
     $id: 'RelayError',
     type: 'object',
@@ -180,17 +182,7 @@ export const patientResourceRoute = {
         type: 'object',
         required: ['type', 'id'],
         properties: {
-            type: {
-                type: 'string',
-                enum: [
-                    'Patient',
-                    'EpisodeOfCare',
-                    'Condition',
-                    'Encounter',
-                    'Observation',
-                    'Appointment',
-                ],
-            },
+            type: { type: 'string', enum: COMPARTMENT_TYPES },
             id: { type: 'string', pattern: '^[A-Za-z0-9.-]{1,64}$' },
         },
     },
