@@ -2,6 +2,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import { contentTypeOf } from '../../devstack/src/dhis2/content-type'
 
 /**
  * A minimal same-origin host for the built apps, for smoke tests that must not depend on the
@@ -21,20 +22,6 @@ export interface AppServer {
     /** every request path the browser made, in order */
     requests: string[]
     close(): Promise<void>
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-    '.html': 'text/html; charset=utf-8',
-    '.js': 'text/javascript; charset=utf-8',
-    '.mjs': 'text/javascript; charset=utf-8',
-    '.css': 'text/css; charset=utf-8',
-    '.json': 'application/json',
-    '.webapp': 'application/json',
-    '.png': 'image/png',
-    '.svg': 'image/svg+xml',
-    '.ico': 'image/x-icon',
-    '.woff2': 'font/woff2',
-    '.map': 'application/json',
 }
 
 function json(res: ServerResponse, status: number, body: unknown) {
@@ -133,9 +120,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
                 res.writeHead(404).end()
                 return
             }
-            res.writeHead(200, {
-                'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
-            })
+            res.writeHead(200, { 'Content-Type': contentTypeOf(file) })
             createReadStream(file).pipe(res)
             return
         }

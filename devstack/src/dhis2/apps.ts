@@ -3,6 +3,7 @@ import path from 'node:path'
 import AdmZip from 'adm-zip'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasAuthority, type User } from './auth'
+import { contentTypeOf } from './content-type'
 import type { Db } from './db'
 import { sendJson, sendMessage } from './util'
 
@@ -12,26 +13,6 @@ export interface AppsOptions {
     /** Built apps from this checkout: key -> build/app directory. Installed apps win. */
     builtApps: Record<string, string>
     baseUrl: () => string
-}
-
-/** Content types of what an App Platform build contains. */
-const MIME_TYPES: Record<string, string> = {
-    '.html': 'text/html; charset=utf-8',
-    '.js': 'text/javascript; charset=utf-8',
-    '.mjs': 'text/javascript; charset=utf-8',
-    '.css': 'text/css; charset=utf-8',
-    '.json': 'application/json',
-    '.webapp': 'application/json',
-    '.map': 'application/json',
-    '.svg': 'image/svg+xml',
-    '.png': 'image/png',
-    '.jpg': 'image/jpeg',
-    '.ico': 'image/x-icon',
-    '.woff': 'font/woff',
-    '.woff2': 'font/woff2',
-    '.ttf': 'font/ttf',
-    '.txt': 'text/plain; charset=utf-8',
-    '.webmanifest': 'application/manifest+json',
 }
 
 interface InstalledApp {
@@ -121,12 +102,7 @@ export function registerApps(app: FastifyInstance, db: Db, options: AppsOptions)
             )
             return reply.header('content-type', 'text/html; charset=utf-8').send(html)
         }
-        return reply
-            .header(
-                'content-type',
-                MIME_TYPES[path.extname(full).toLowerCase()] ?? 'application/octet-stream'
-            )
-            .send(createReadStream(full))
+        return reply.header('content-type', contentTypeOf(full)).send(createReadStream(full))
     }
 
     const appRoute = async (request: FastifyRequest, reply: FastifyReply) => {
