@@ -488,7 +488,6 @@ export function registerTracker(app: FastifyInstance, db: Db, cache: MetadataCac
                               stats,
                           }
                         : undefined,
-                    message: status === 'ERROR' ? undefined : undefined,
                 },
                 status === 'ERROR' ? 409 : 200
             )
