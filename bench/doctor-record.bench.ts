@@ -11,7 +11,7 @@
  * 2. Initial JavaScript (gzip) of ANC Doctor at most 1.25x a bare App Platform app (one heading)
  *    built with the same toolchain in the same run.
  *
- *   cd /work/main && npx tsx bench/doctor-record.bench.ts [patients=10000] [samples=200] [--no-build]
+ *   npx tsx bench/doctor-record.bench.ts [patients=10000] [samples=200] [--no-build]
  *
  * Exits non-zero when a budget is missed.
  */
