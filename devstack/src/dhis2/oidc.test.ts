@@ -1,8 +1,8 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { type EsignetServer, startEsignet } from '../esignet/server'
-import { Browser, location } from '../esignet/testing/esignet-flow'
-import { spawnDhis2, type SpawnedDhis2, tempDataRoot } from './testing/helpers'
+import { Browser, location } from '../../test-support/esignet-flow'
+import { spawnDhis2, type SpawnedDhis2, tempDataRoot } from '../../test-support/dhis2'
 
 /**
  * Staff national-ID sign-in through the real eSignet stand-in: DHIS2 as relying party with

@@ -28,7 +28,7 @@ import {
     startAuthorization,
     tokenRequest,
     type AuthorizeRequest,
-} from './testing/esignet-flow'
+} from '../../test-support/esignet-flow'
 
 const RELAY = 'anc-relay'
 const RELAY_REDIRECT = 'http://localhost:8080/api/apps/anc-registration/esignet-callback.html'

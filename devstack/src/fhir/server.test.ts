@@ -23,7 +23,7 @@ import {
     PHN,
     resourcesOf,
     transaction,
-} from './test-support'
+} from '../../test-support/fhir-client'
 
 // Contract tests: each asserts what a HAPI FHIR R4 server answers, over HTTP.
 
