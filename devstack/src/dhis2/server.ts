@@ -14,7 +14,7 @@ import { esignetOidcOptions, type OidcOptions, registerOidc } from './oidc'
 import { registerRelayProxy, registerRoutes } from './routes'
 import { seed } from './seed'
 import { API_VERSION, registerSystem } from './system'
-import { registerTracker, setOptionSource } from './tracker'
+import { registerTracker } from './tracker/register'
 import { sendMessage } from './util'
 
 const REPO_ROOT = path.resolve(__dirname, '../../..')
@@ -68,7 +68,6 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
     await seed(db, { relay: relayUrl, fhir: fhirUrl })
     const cache = new MetadataCache(db)
     await cache.reload()
-    setOptionSource(cache)
 
     const app = Fastify({
         logger: options.logger ?? false,
