@@ -1,6 +1,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Dhis2Context } from './context'
 import type { Db } from './db'
 import { sendJson, sendMessage } from './util'
 
@@ -170,7 +171,7 @@ async function sessionUser(db: Db, sessionId: string): Promise<User | undefined>
     return principal
 }
 
-export function registerAuth(app: FastifyInstance, db: Db): void {
+export function registerAuth(app: FastifyInstance, { db }: Dhis2Context): void {
     // Resolve the user from the session cookie or HTTP Basic, on every request.
     app.addHook('onRequest', async (request, reply) => {
         const sessionId = request.cookies[SESSION_COOKIE]

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { hasAuthority } from './auth'
+import type { Dhis2Context } from './context'
 import type { Db } from './db'
 import {
     applyFields,
@@ -201,7 +202,7 @@ function metadataFilter(filters: string[]): (object: MetadataObject) => boolean 
     return (object) => tests.every((test) => test(object))
 }
 
-export function registerMetadata(app: FastifyInstance, db: Db, cache: MetadataCache): void {
+export function registerMetadata(app: FastifyInstance, { db, cache }: Dhis2Context): void {
     for (const type of METADATA_TYPES) {
         app.get(`/api/${type}`, async (request, reply) => {
             const query = request.query as Record<string, unknown>

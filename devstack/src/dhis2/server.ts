@@ -5,15 +5,19 @@ import fastifyMultipart from '@fastify/multipart'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { dataDir } from '../common/data-dir'
 import { explainListenError, portOf, urlOf } from '../common/ports'
-import { registerApps } from './apps'
+import { registerApps } from './apps/register'
 import { registerAuth } from './auth'
+import type { Dhis2Context } from './context'
 import { registerDatastore } from './datastore'
 import { type Db, openDatabase } from './db'
+import { registerMe } from './me'
 import { MetadataCache, registerMetadata } from './metadata'
 import { esignetOidcOptions, type OidcOptions, registerOidc } from './oidc'
+import { dhis2Profile, type Dhis2Profile } from './profile'
 import { registerRelayProxy, registerRoutes } from './routes'
 import { seed } from './seed'
-import { API_VERSION, registerSystem } from './system'
+import { registerSystem } from './system'
+import { registerTextPatterns } from './text-pattern'
 import { registerTracker } from './tracker/register'
 import { sendMessage } from './util'
 
@@ -30,8 +34,8 @@ export interface Dhis2Options {
     fhirUrl?: string
     /** Override the staff OIDC client (tests use a fake provider). */
     oidc?: (dhis2Url: () => string) => OidcOptions
-    /** DHIS2-20311 query re-decoding on route runs (default on). */
-    routeQueryRedecoding?: boolean
+    /** The DHIS2 reproduced (version and switches). Default: from the environment (DHIS2_VERSION). */
+    profile?: Dhis2Profile
     /** Built apps: key -> directory (default: the three apps' build/app in this checkout). */
     builtApps?: Record<string, string>
     applicationTitle?: string
@@ -57,6 +61,8 @@ export interface Dhis2Server {
 
 export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Server> {
     const env = process.env
+    // First: a version the stand-in does not model stops it before anything is written.
+    const profile = options.profile ?? dhis2Profile(env)
     const dir = options.dataDir ?? dataDir('dhis2')
     const db = await openDatabase(path.join(dir, 'pgdata'))
     let publicUrl = ''
@@ -100,22 +106,21 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
         }
     })
 
-    registerAuth(app, db)
-    registerSystem(app, db, cache, {
+    const context: Dhis2Context = { db, cache, profile, baseUrl }
+    registerAuth(app, context)
+    registerSystem(app, context, {
         applicationTitle: options.applicationTitle ?? 'ANC on DHIS2 (local)',
-        baseUrl,
     })
-    registerMetadata(app, db, cache)
-    registerTracker(app, db, cache)
-    registerDatastore(app, db)
-    registerRoutes(app, db, {
-        queryRedecoding: options.routeQueryRedecoding ?? env.DHIS2_ROUTE_QUERY_REDECODING !== 'off',
-    })
+    registerMe(app, context)
+    registerMetadata(app, context)
+    registerTextPatterns(app, context)
+    registerTracker(app, context)
+    registerDatastore(app, context)
+    registerRoutes(app, context)
     registerRelayProxy(app, () => relayUrl)
-    registerApps(app, db, {
+    registerApps(app, context, {
         installDir: path.join(dir, 'apps'),
         builtApps: options.builtApps ?? builtAppDirs(env.DHIS2_APP_BUILDS_DIR ?? REPO_ROOT),
-        baseUrl,
     })
     const oidcOptions = options.oidc
         ? options.oidc(baseUrl)
@@ -126,7 +131,7 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
                   path.join(REPO_ROOT, 'devstack/keys/dhis2-client.private.dev.jwk.json'),
               env.DHIS2_OIDC_ISSUER
           )
-    registerOidc(app, db, oidcOptions)
+    registerOidc(app, context, oidcOptions)
 
     app.setNotFoundHandler((request, reply) =>
         sendMessage(reply, 404, `No endpoint for ${request.method} ${request.url.split('?')[0]}`)
@@ -159,5 +164,3 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
         },
     }
 }
-
-export { API_VERSION }

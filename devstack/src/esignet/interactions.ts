@@ -6,6 +6,7 @@ import { coveredByEarlierConsent, rememberConsent, rememberedConsent } from './c
 import type { FileStore } from './file-store'
 import { claimsLocalesToLanguages, maskContact, type IdentityStore } from './identities'
 import { readForm, redirect, sendHtml } from './interaction-http'
+import type { EsignetProfile } from './profile'
 import { RECORD } from './records'
 import { consentPage, errorPage, loginPage, otpPage } from './views'
 
@@ -21,6 +22,8 @@ export interface InteractionDeps {
     store: FileStore
     identities: IdentityStore
     otp: string
+    /** The eSignet version reproduced: branch on this where versions differ. */
+    profile: EsignetProfile
 }
 
 /** One request to an interaction's pages, with what the steps need to know about it. */

@@ -20,6 +20,7 @@ import { authorizeError } from './esignet-errors'
 import { fileAdapterFactory } from './file-adapter'
 import type { FileStore } from './file-store'
 import { identityClaims, type IdentityStore } from './identities'
+import type { EsignetProfile } from './profile'
 import { ensureSameRealmStructuredClone } from './realm'
 import { RECORD } from './records'
 import { errorPage } from './views'
@@ -33,6 +34,8 @@ export interface ProviderSettings {
     cookieKeys: string[]
     store: FileStore
     identities: IdentityStore
+    /** The eSignet version reproduced: branch on this where versions differ. */
+    profile: EsignetProfile
 }
 
 function clientMetadata(client: EsignetClient): ClientMetadata {

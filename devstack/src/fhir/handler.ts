@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sendFhir } from './http'
 import type { Journal } from './journal'
 import { outcome, publicOutcome } from './outcomes'
+import type { FhirProfile } from './profile'
 import type { FhirStore } from './store'
 import { bundleResponse, runTransaction } from './transaction'
 
@@ -26,6 +27,8 @@ export interface HandlerDeps {
     journal: Journal
     mutex: Mutex
     knownTypes: Set<string>
+    /** The HAPI FHIR version reproduced: branch on this where versions differ. */
+    profile: FhirProfile
     /** Known once the port is: links, fullUrl and Location carry this server's absolute base. */
     live: { router?: FhirRouter; baseUrl: string }
 }

@@ -15,6 +15,7 @@ import {
 import { fhirRequestHandler, type HandlerDeps, Mutex, PREFIX } from './handler'
 import { installFhirHttp } from './http'
 import { Journal } from './journal'
+import { fhirProfile } from './profile'
 import { buildRouter } from './routes'
 import { FhirStore } from './store'
 
@@ -33,6 +34,8 @@ export interface FhirServerOptions {
     defaultPageSize?: number
     /** Largest page a client can ask for. Default 1000. */
     maxPageSize?: number
+    /** The HAPI FHIR version reproduced (`FHIR_HAPI_VERSION`); see profile.ts. Default 8.2. */
+    hapiVersion?: string
     /** Fastify request logging. Default off. */
     logger?: boolean
 }
@@ -46,6 +49,8 @@ export interface RunningFhirServer {
 
 /** Starts the FHIR R4 stand-in: replays the journal, then listens. */
 export async function startFhir(options: FhirServerOptions = {}): Promise<RunningFhirServer> {
+    // First: a version the stand-in does not model stops it before it reads or listens.
+    const profile = fhirProfile(options.hapiVersion)
     assertPinnedMedplum()
     loadDefinitions()
     const types = resourceTypes()
@@ -65,7 +70,7 @@ export async function startFhir(options: FhirServerOptions = {}): Promise<Runnin
     installFhirHttp(app, options.basicAuth)
     const mutex = new Mutex()
     const live: HandlerDeps['live'] = { baseUrl: '' }
-    const handle = fhirRequestHandler({ store, journal, mutex, knownTypes, live })
+    const handle = fhirRequestHandler({ store, journal, mutex, knownTypes, profile, live })
     app.route({ method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], url: PREFIX, handler: handle })
     app.route({
         method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -89,6 +94,7 @@ export async function startFhir(options: FhirServerOptions = {}): Promise<Runnin
         defaultPageSize: options.defaultPageSize ?? 20,
         maxPageSize: options.maxPageSize ?? 1000,
         patientCompartment: patientCompartment(),
+        profile,
         capabilityStatement: capabilityStatement(baseUrl, types, new Date().toISOString()),
     })
 
