@@ -6,6 +6,7 @@ import { launchStack, type LaunchedStack } from '../src/stack/launch'
 
 export type { LaunchedStack }
 
+/** A loopback port free at the time of asking (the system picks it). */
 export async function freePort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const server = createServer()

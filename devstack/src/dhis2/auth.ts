@@ -11,7 +11,7 @@ const scrypt = promisify(scryptCb) as (
     keylen: number
 ) => Promise<Buffer>
 
-export const SESSION_COOKIE = 'JSESSIONID'
+const SESSION_COOKIE = 'JSESSIONID'
 const SESSION_HOURS = 12
 
 export interface User {
@@ -125,7 +125,7 @@ async function authenticate(
 }
 
 /** Paths anyone may call without a session (DHIS2's public endpoints). */
-export function isPublicPath(url: string): boolean {
+function isPublicPath(url: string): boolean {
     const path = url.split('?')[0] ?? ''
     return (
         path === '/' ||

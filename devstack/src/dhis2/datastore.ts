@@ -28,11 +28,7 @@ const ACCESS_STRING = /^[r-][w-][r-][w-]-{4}$/
  * public access string or a grant to the user. The stand-in has no user groups, so group grants
  * are kept but never match anyone.
  */
-export function canAccess(
-    user: User | undefined,
-    sharing: Sharing,
-    mode: 'read' | 'write'
-): boolean {
+function canAccess(user: User | undefined, sharing: Sharing, mode: 'read' | 'write'): boolean {
     if (!user) return false
     if (user.authorities.includes('ALL') || sharing.owner === user.id) return true
     const [letter, index] = mode === 'read' ? ['r', 0] : ['w', 1]

@@ -13,7 +13,7 @@ import {
 } from './util'
 
 /** Metadata types the stand-in stores and serves (the ones the ANC package and the apps use). */
-export const METADATA_TYPES = [
+const METADATA_TYPES = [
     'attributes',
     'options',
     'optionSets',
@@ -87,7 +87,7 @@ export class MetadataCache {
     }
 }
 
-export function withDisplayNames(object: MetadataObject): MetadataObject {
+function withDisplayNames(object: MetadataObject): MetadataObject {
     const result: MetadataObject = { ...object }
     if (typeof object.name === 'string') result.displayName = object.name
     if (typeof object.shortName === 'string') result.displayShortName = object.shortName

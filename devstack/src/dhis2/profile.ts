@@ -16,7 +16,7 @@ export interface Dhis2Profile {
     routeQueryRedecoding: boolean
 }
 
-export const DHIS2_VERSION_SETTING: VersionSetting = {
+const DHIS2_VERSION_SETTING: VersionSetting = {
     product: 'DHIS2',
     variable: 'DHIS2_VERSION',
     releases: [{ line: '2.41', from: '2.41.4' }],

@@ -2,18 +2,18 @@ import path from 'node:path'
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
 import fastifyMultipart from '@fastify/multipart'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify from 'fastify'
 import { dataDir } from '../common/data-dir'
 import { explainListenError, portOf, urlOf } from '../common/ports'
 import { registerApps } from './apps/register'
 import { registerAuth } from './auth'
 import type { Dhis2Context } from './context'
 import { registerDatastore } from './datastore'
-import { type Db, openDatabase } from './db'
+import { openDatabase } from './db'
 import { registerMe } from './me'
 import { MetadataCache, registerMetadata } from './metadata'
-import { esignetOidcOptions, type OidcOptions, registerOidc } from './oidc'
-import { dhis2Profile, type Dhis2Profile } from './profile'
+import { esignetOidcOptions, registerOidc } from './oidc'
+import { dhis2Profile } from './profile'
 import { registerRelayProxy, registerRoutes } from './routes'
 import { seed } from './seed'
 import { registerSystem } from './system'
@@ -32,13 +32,6 @@ export interface Dhis2Options {
     esignetUrl?: string
     relayUrl?: string
     fhirUrl?: string
-    /** Override the staff OIDC client (tests use a fake provider). */
-    oidc?: (dhis2Url: () => string) => OidcOptions
-    /** The DHIS2 reproduced (version and switches). Default: from the environment (DHIS2_VERSION). */
-    profile?: Dhis2Profile
-    /** Built apps: key -> directory (default: the three apps' build/app in this checkout). */
-    builtApps?: Record<string, string>
-    applicationTitle?: string
     logger?: boolean
 }
 
@@ -54,15 +47,13 @@ function builtAppDirs(root: string): Record<string, string> {
 export interface Dhis2Server {
     url: string
     port: number
-    app: FastifyInstance
-    db: Db
     close(): Promise<void>
 }
 
 export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Server> {
     const env = process.env
-    // First: a version the stand-in does not model stops it before anything is written.
-    const profile = options.profile ?? dhis2Profile(env)
+    // First: a version the stand-in does not model (DHIS2_VERSION) stops it before any write.
+    const profile = dhis2Profile(env)
     const dir = options.dataDir ?? dataDir('dhis2')
     const db = await openDatabase(path.join(dir, 'pgdata'))
     let publicUrl = ''
@@ -108,9 +99,7 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
 
     const context: Dhis2Context = { db, cache, profile, baseUrl }
     registerAuth(app, context)
-    registerSystem(app, context, {
-        applicationTitle: options.applicationTitle ?? 'ANC on DHIS2 (local)',
-    })
+    registerSystem(app, context, { applicationTitle: 'ANC on DHIS2 (local)' })
     registerMe(app, context)
     registerMetadata(app, context)
     registerTextPatterns(app, context)
@@ -120,18 +109,19 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
     registerRelayProxy(app, () => relayUrl)
     registerApps(app, context, {
         installDir: path.join(dir, 'apps'),
-        builtApps: options.builtApps ?? builtAppDirs(env.DHIS2_APP_BUILDS_DIR ?? REPO_ROOT),
+        builtApps: builtAppDirs(env.DHIS2_APP_BUILDS_DIR ?? REPO_ROOT),
     })
-    const oidcOptions = options.oidc
-        ? options.oidc(baseUrl)
-        : esignetOidcOptions(
-              esignetUrl,
-              baseUrl,
-              env.DHIS2_OIDC_PRIVATE_KEY_FILE ??
-                  path.join(REPO_ROOT, 'devstack/keys/dhis2-client.private.dev.jwk.json'),
-              env.DHIS2_OIDC_ISSUER
-          )
-    registerOidc(app, context, oidcOptions)
+    registerOidc(
+        app,
+        context,
+        esignetOidcOptions(
+            esignetUrl,
+            baseUrl,
+            env.DHIS2_OIDC_PRIVATE_KEY_FILE ??
+                path.join(REPO_ROOT, 'devstack/keys/dhis2-client.private.dev.jwk.json'),
+            env.DHIS2_OIDC_ISSUER
+        )
+    )
 
     app.setNotFoundHandler((request, reply) =>
         sendMessage(reply, 404, `No endpoint for ${request.method} ${request.url.split('?')[0]}`)
@@ -156,8 +146,6 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
     return {
         url: publicUrl,
         port: actualPort,
-        app,
-        db,
         close: async () => {
             await app.close()
             await db.close()

@@ -9,7 +9,7 @@ export interface EsignetError {
     error: string
 }
 
-export const ASSERTION_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+const ASSERTION_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 type Fields = Record<string, unknown>
 
@@ -20,7 +20,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  * validation): @OIDCGrantType, @NotBlank code, @RedirectURL, @OIDCClientAssertionType, @NotBlank
  * client_assertion.
  */
-export function tokenFieldError(body: Fields): EsignetError | undefined {
+function tokenFieldError(body: Fields): EsignetError | undefined {
     if (text(body.grant_type) !== 'authorization_code') {
         return { status: 400, error: 'invalid_grant_type' }
     }

@@ -15,7 +15,7 @@ export interface EsignetProfile {
     legacyIssuer: boolean
 }
 
-export const ESIGNET_VERSION_SETTING: VersionSetting = {
+const ESIGNET_VERSION_SETTING: VersionSetting = {
     product: 'eSignet',
     variable: 'ESIGNET_VERSION',
     releases: [{ line: '1.6', from: '1.6.0' }],

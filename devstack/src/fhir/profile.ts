@@ -10,7 +10,7 @@ export interface FhirProfile {
     version: ProductVersion
 }
 
-export const HAPI_VERSION_SETTING: VersionSetting = {
+const HAPI_VERSION_SETTING: VersionSetting = {
     product: 'HAPI FHIR',
     variable: 'FHIR_HAPI_VERSION',
     releases: [{ line: '8', from: '8.0' }],

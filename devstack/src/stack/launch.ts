@@ -11,7 +11,7 @@ import { DEV_SECRETS } from './dev-secrets'
  */
 const REPO_ROOT = path.resolve(__dirname, '../../..')
 
-export const SERVICE_ORDER: ServiceName[] = ['esignet', 'fhir', 'relay', 'dhis2']
+const SERVICE_ORDER: ServiceName[] = ['esignet', 'fhir', 'relay', 'dhis2']
 
 export interface ServiceDefinition {
     name: ServiceName
@@ -82,11 +82,7 @@ export function serviceDefinitions(env: NodeJS.ProcessEnv): ServiceDefinition[] 
     ]
 }
 
-export async function waitHealthy(
-    url: string,
-    child: ChildProcess,
-    timeoutMs: number
-): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
         if (child.exitCode !== null || child.signalCode !== null) {
