@@ -211,7 +211,9 @@ describe('authorization', () => {
         expect(englishClaims.name).toBe('Nimali Perera')
         expect(englishClaims.gender).toBe('Female')
     })
+})
 
+describe('authorization: consent and claims', () => {
     test('a declined voluntary claim is absent from userinfo; essential ones cannot be declined', async () => {
         const flow = await relayFlow({ decline: ['phone_number', 'picture'] })
         // essential claims are listed, not offered as checkboxes
@@ -266,7 +268,9 @@ describe('authorization', () => {
         expect(claims.name).toBe('Ruwan Senanayake')
         expect(claims).not.toHaveProperty('birthdate')
     })
+})
 
+describe('authorization: refusals on the sign-in pages', () => {
     test('wrong OTP and unknown individual ID are refused on the page', async () => {
         const { browser, response } = await startAuthorization({
             baseUrl: server.url,
