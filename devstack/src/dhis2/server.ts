@@ -76,7 +76,7 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
     await app.register(fastifyFormbody)
     await app.register(fastifyMultipart, { limits: { fileSize: 100 * 1024 * 1024 } })
 
-    // The dev server of an app runs on another origin (toolchain.md §5): allow loopback origins.
+    // An app's dev server (d2 app scripts start) runs on another loopback origin: allow those.
     app.addHook('onRequest', async (request, reply) => {
         const origin = request.headers.origin
         if (origin && /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin)) {

@@ -1,7 +1,8 @@
 /**
  * oidc-provider answers with OAuth's error codes; eSignet 1.6 has its own. These functions map
  * one to the other so a client of the stand-in meets the codes and statuses it will meet in
- * production (see shared/notes/esignet.md §3-§5).
+ * production (mosip/esignet v1.6.2: esignet-core ErrorConstants.java, oidc-service-impl
+ * TokenServiceImpl.java, esignet-service ExceptionHandlerAdvice.java).
  */
 
 export interface EsignetError {

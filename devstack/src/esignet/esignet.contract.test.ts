@@ -1,6 +1,6 @@
 /**
- * Contract tests: the eSignet stand-in must behave on the wire like MOSIP eSignet 1.6 (see
- * shared/notes/esignet.md). Each test drives real HTTP: the browser half with manual redirects
+ * Contract tests: the eSignet stand-in must behave on the wire like MOSIP eSignet 1.6 (as read
+ * in mosip/esignet v1.6.2 and esignet-mock-services v0.11.2; see src/esignet/README.md). Each test drives real HTTP: the browser half with manual redirects
  * and cookies through the stand-in's own pages, the relying-party half with private_key_jwt.
  */
 import { mkdtempSync, rmSync } from 'node:fs'

@@ -155,7 +155,7 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
         const child = spawn(
             process.execPath,
             [
-                // e.g. ANC_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile services
+                // e.g. ANC_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' to profile services
                 // (Node refuses --cpu-prof in NODE_OPTIONS).
                 ...(env.ANC_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
                 '--import',
