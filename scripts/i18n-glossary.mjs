@@ -237,7 +237,11 @@ export function checkCatalogues({ glossary, msgids, catalogues, patientFacing })
             const readings = group.sets.flatMap((set, index) =>
                 set
                     .filter((m) => catalogue.get(m)?.msgstr[0])
-                    .map((m) => ({ msgid: m, index, reading: readingOf(catalogue.get(m).msgstr[0]) }))
+                    .map((m) => ({
+                        msgid: m,
+                        index,
+                        reading: readingOf(catalogue.get(m).msgstr[0]),
+                    }))
             )
             for (const a of readings) {
                 for (const b of readings) {
