@@ -13,7 +13,8 @@
 //
 // It also keeps i18n/patient-facing.json, the msgids a patient reads: every string of
 // patient-app/src and of the shared/src modules it imports by path, and every string listed
-// before that is still in the catalogue (so a string stays patient-facing when its file moves).
+// before that is still in the catalogue (so a string stays patient-facing when its file moves),
+// and renders the glossary table of i18n/README.md from i18n/glossary.json.
 //
 // The App Platform's own extractor only reads an app's src/, so strings of shared/ would be lost
 // without this step (toolchain.md §3).
@@ -31,7 +32,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import gettextParser from 'gettext-parser'
 import scanner from 'i18next-scanner'
-import { checkCatalogues, formatProblems, parsePo } from './i18n-glossary.mjs'
+import { checkCatalogues, formatProblems, parsePo, withGlossaryTable } from './i18n-glossary.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const SOURCE_DIRS = [
@@ -177,6 +178,14 @@ export function plan() {
     }
     const patientFacing = renderPatientFacing(keys)
     files.set(PATIENT_FACING_FILE, patientFacing.text)
+    // The README's glossary table is rendered from glossary.json, so the two never disagree.
+    files.set(
+        'i18n/README.md',
+        withGlossaryTable(
+            readFileSync(path.join(root, 'i18n/README.md'), 'utf8'),
+            JSON.parse(readFileSync(path.join(root, 'i18n/glossary.json'), 'utf8'))
+        )
+    )
     return { keys, files, coverage, patientFacing: new Set(patientFacing.msgids) }
 }
 
