@@ -149,14 +149,11 @@ function render(translations, language) {
     )
 }
 
+/** msgid -> its (first) translation. */
 function readPo(file) {
     if (!existsSync(file)) return new Map()
-    const parsed = gettextParser.po.parse(readFileSync(file), 'utf-8')
-    const map = new Map()
-    for (const [msgid, entry] of Object.entries(parsed.translations[''] ?? {})) {
-        if (msgid) map.set(msgid, entry.msgstr[0] ?? '')
-    }
-    return map
+    const entries = parsePo(readFileSync(file, 'utf8'))
+    return new Map([...entries].map(([msgid, entry]) => [msgid, entry.msgstr[0] ?? '']))
 }
 
 export function plan() {
