@@ -2,7 +2,7 @@
  * Budget: the relay's own time per code exchange (excluding eSignet's) at most 10 ms p95.
  *
  * `npx tsx bench/relay-exchange.bench.ts [exchanges]` runs N staff exchanges (default 500) through
- * the relay against an in-process eSignet look-alike (relay/src/testing/hostile-issuer.ts in its
+ * the relay against an in-process eSignet look-alike (relay/test-support/hostile-issuer.ts in its
  * honest mode). Every upstream call goes through a timing fetch that reads the whole answer, so
  * the time spent waiting for the issuer (its signing included) is measured and subtracted. The
  * same run measures a bare Fastify route with the same body as the baseline, and reports ratios.
@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks'
 import Fastify from 'fastify'
 import { buildRelay } from '../relay/src/app'
 import type { FetchLike } from '../relay/src/http'
-import { startFixture, ROUTE_SECRET } from '../relay/src/testing/fixture'
+import { startFixture, ROUTE_SECRET } from '../relay/test-support/fixture'
 import { percentile } from './support/stats'
 
 const BUDGET_P95_MS = 10

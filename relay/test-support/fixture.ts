@@ -1,8 +1,8 @@
 import { exportJWK, generateKeyPair } from 'jose'
 import type { FastifyInstance } from 'fastify'
-import { buildRelay } from '../app'
-import { parseSettings, type RelayConfig } from '../config'
-import type { CodeExchangeRequest } from '../esignet/client'
+import { buildRelay } from '../src/app'
+import { parseSettings, type RelayConfig } from '../src/config'
+import type { CodeExchangeRequest } from '../src/esignet/client'
 import { FhirDouble } from './fhir-double'
 import { HostileIssuer, pkcePair } from './hostile-issuer'
 
