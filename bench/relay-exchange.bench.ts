@@ -9,9 +9,8 @@
  */
 import { performance } from 'node:perf_hooks'
 import Fastify from 'fastify'
-import { buildRelay } from '../relay/src/app'
-import type { FetchLike } from '../relay/src/http'
-import { startFixture, ROUTE_SECRET } from '../relay/test-support/fixture'
+import { buildRelay, type FetchLike } from '@anc/relay'
+import { startFixture, ROUTE_SECRET } from '@anc/relay/test-support'
 import { percentile } from './support/stats'
 
 const BUDGET_P95_MS = 10
@@ -38,7 +37,7 @@ async function main(): Promise<void> {
         }
     }
     const relay = await buildRelay(
-        { ...fixture.config, logLevel: 'warn' },
+        { ...fixture.config, server: { ...fixture.config.server, logLevel: 'warn' } },
         { fetch: timedFetch, logStream: { write: () => undefined } }
     )
     await relay.ready()
