@@ -1,7 +1,11 @@
 import { buildRelay } from './app'
 import { ConfigError, loadConfig } from './config'
 
-/** Starts the relay from the environment (and RELAY_CONFIG_FILE); see relay/README.md. */
+/**
+ * Starts the relay from the environment (and RELAY_CONFIG_FILE); see relay/README.md. Production
+ * runs the compiled `node relay/dist/main.js` (npm run build -w relay); the local stack runs this
+ * file through tsx.
+ */
 async function main(): Promise<void> {
     let config
     try {

@@ -27,6 +27,8 @@ export interface Fixture {
     fhir: FhirDouble
     relay: FastifyInstance
     config: RelayConfig
+    /** The settings behind `config`, as the environment variables a relay process would read. */
+    settings: Record<string, string>
     log: LogCapture
     /** A fresh login at the hostile issuer, ready to post to the relay. */
     login(sub: string, claims?: Record<string, unknown>): CodeExchangeRequest
@@ -39,7 +41,7 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
     const issuer = await HostileIssuer.start(CLIENT_ID, client.publicKey)
     const fhir = await FhirDouble.start('relay-service', 'fhir-password')
     const privateJwk = { ...(await exportJWK(client.privateKey)), kid: 'relay-client-1' }
-    const config = await parseSettings({
+    const allSettings: Record<string, string> = {
         ESIGNET_DISCOVERY_URL: issuer.discoveryUrl,
         ESIGNET_CLIENT_ID: CLIENT_ID,
         ESIGNET_CLIENT_PRIVATE_KEY_JWK: JSON.stringify(privateJwk),
@@ -52,7 +54,8 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
         RELAY_SESSION_SECRET: SESSION_SECRET,
         RELAY_RATE_LIMIT_MAX: '1000',
         ...settings,
-    })
+    }
+    const config = await parseSettings(allSettings)
     const log = new LogCapture()
     const relay = await buildRelay(config, { logStream: log })
     await relay.ready()
@@ -61,6 +64,7 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
         fhir,
         relay,
         config,
+        settings: allSettings,
         log,
         login(sub, claims) {
             const { verifier, challenge } = pkcePair()
