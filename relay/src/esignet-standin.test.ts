@@ -15,7 +15,7 @@ import { authorize } from '../../devstack/src/esignet/testing/esignet-flow'
 import { buildRelay } from './app'
 import { parseSettings } from './config'
 import { FhirDouble } from '../test-support/fhir-double'
-import { LogCapture, REDIRECT_URI, ROUTE_SECRET, SESSION_SECRET } from '../test-support/fixture'
+import { LogCapture, REDIRECT_URI, ROUTE_SECRET, testRelaySettings } from '../test-support/fixture'
 
 const NIMALI = '5860125421'
 const COOKIE = 'anc-patient-session'
@@ -42,12 +42,7 @@ beforeAll(async () => {
             DEV_KEYS_DIR,
             'relay-client.private.dev.jwk.json'
         ),
-        RELAY_ALLOWED_REDIRECT_URIS: REDIRECT_URI,
-        FHIR_BASE_URL: fhir.baseUrl,
-        FHIR_USERNAME: 'relay-service',
-        FHIR_PASSWORD: 'fhir-password',
-        RELAY_ROUTE_SECRET: ROUTE_SECRET,
-        RELAY_SESSION_SECRET: SESSION_SECRET,
+        ...testRelaySettings(fhir),
         RELAY_COOKIE_SECURE: 'false',
     })
     relay = await buildRelay(config, { logStream: log })

@@ -35,6 +35,18 @@ export interface Fixture {
     close(): Promise<void>
 }
 
+/** What every test relay is given besides its eSignet: redirect URI, FHIR double, secrets. */
+export function testRelaySettings(fhir: FhirDouble): Record<string, string> {
+    return {
+        RELAY_ALLOWED_REDIRECT_URIS: REDIRECT_URI,
+        FHIR_BASE_URL: fhir.baseUrl,
+        FHIR_USERNAME: 'relay-service',
+        FHIR_PASSWORD: 'fhir-password',
+        RELAY_ROUTE_SECRET: ROUTE_SECRET,
+        RELAY_SESSION_SECRET: SESSION_SECRET,
+    }
+}
+
 /** Hostile issuer + FHIR double + relay configured through the same settings parser as production. */
 export async function startFixture(settings: Record<string, string> = {}): Promise<Fixture> {
     const client = await generateKeyPair('RS256', { extractable: true })
@@ -46,12 +58,7 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
         ESIGNET_CLIENT_ID: CLIENT_ID,
         ESIGNET_CLIENT_PRIVATE_KEY_JWK: JSON.stringify(privateJwk),
         ESIGNET_TIMEOUT_MS: '1500',
-        RELAY_ALLOWED_REDIRECT_URIS: REDIRECT_URI,
-        FHIR_BASE_URL: fhir.baseUrl,
-        FHIR_USERNAME: 'relay-service',
-        FHIR_PASSWORD: 'fhir-password',
-        RELAY_ROUTE_SECRET: ROUTE_SECRET,
-        RELAY_SESSION_SECRET: SESSION_SECRET,
+        ...testRelaySettings(fhir),
         RELAY_RATE_LIMIT_MAX: '1000',
         ...settings,
     }

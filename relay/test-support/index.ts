@@ -10,6 +10,7 @@ export {
     ROUTE_SECRET,
     SESSION_SECRET,
     startFixture,
+    testRelaySettings,
     type Fixture,
 } from './fixture'
 export { HostileIssuer, pkcePair, type Behaviour, type Grant } from './hostile-issuer'

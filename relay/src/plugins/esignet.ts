@@ -20,3 +20,14 @@ export const esignetPlugin = fp<{ esignet: EsignetConfig; fetch: FetchLike }>(
     },
     { name: 'esignet', fastify: '5.x' }
 )
+
+/** fastify-plugin metadata of an encapsulated plugin whose routes redeem eSignet logins. */
+export function loginRoutesPlugin(name: string) {
+    return {
+        name,
+        fastify: '5.x',
+        encapsulate: true,
+        dependencies: ['esignet', 'hardening'],
+        decorators: { fastify: ['esignet', 'loginRateLimit'] },
+    }
+}
