@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // The README's test command (`npm test`), also run by .ci/run:
 //   chromium present -> i18n catalogue current and worded by i18n/glossary.json -> type-check ->
-//   lint + format -> build the three apps -> Jest unit and node projects -> Jest e2e project
-//   (Chromium) -> one summary line.
+//   lint + format -> build the three apps and the relay -> Jest unit and node projects -> Jest e2e
+//   project (Chromium) -> one summary line.
 // Every step runs even if an earlier one failed, so one run shows every problem; the exit code
 // is non-zero if anything failed. The last line is `N passed, N failed`, computed from Jest's
 // JSON results plus one entry per check step (CI reads that line, not Jest's own summary).
@@ -54,7 +54,8 @@ await step('format (prettier)', bin('prettier'), ['--check', '.'])
 
 // The builds come before Jest: the deploy tests install the apps' zips, the journeys load them.
 const built =
-    skipBuild || (await step('build the three apps', process.execPath, ['scripts/build.mjs']))
+    skipBuild ||
+    (await step('build the three apps and the relay', process.execPath, ['scripts/build.mjs']))
 
 const unitJson = path.join(results, 'jest-unit.json')
 rmSync(unitJson, { force: true })
