@@ -11,6 +11,7 @@ export default tseslint.config(
         ignores: [
             '**/node_modules/**',
             '**/build/**',
+            'relay/dist/**',
             '**/.d2/**',
             '**/src/locales/**',
             '.data/**',
@@ -76,6 +77,28 @@ export default tseslint.config(
             'relay/src/main.ts',
         ],
         rules: { 'no-console': 'off' },
+    },
+    {
+        // Test helpers never ship: the relay's production source does not import them.
+        files: ['relay/src/**/*.ts'],
+        ignores: ['**/*.test.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: [
+                                '**/test-support',
+                                '**/test-support/**',
+                                '@anc/relay/test-support',
+                            ],
+                            message: 'Test helpers live in relay/test-support/ and never ship.',
+                        },
+                    ],
+                },
+            ],
+        },
     },
     prettier
 )

@@ -11,8 +11,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchChromium } from './support/chromium'
 import { registerPatient, type RegisteredPatient } from './support/patient-records'
 import { startJourneyStack, type JourneyStack } from './support/stack'
+import { screenshotDir } from './support/screenshots'
 
-const SCREENSHOTS = path.resolve(__dirname, '../patient-app/docs/screenshots')
+const SCREENSHOTS = screenshotDir('patient-app')
 const PHONE = { width: 360, height: 740 }
 const DESKTOP = { width: 1280, height: 900 }
 const OTP = '111111'
