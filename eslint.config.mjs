@@ -46,6 +46,26 @@ export default tseslint.config(
         rules: { '@typescript-eslint/no-require-imports': 'off' },
     },
     {
+        // Test helpers live in each workspace's test-support/ folder and never ship: production
+        // source may not import them (tests, test-support/ itself, e2e/ and bench/ may).
+        files: ['*/src/**/*.{ts,tsx,js,mjs,cjs}'],
+        ignores: ['**/*.test.{ts,tsx}'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: ['**/test-support', '**/test-support/**'],
+                            message:
+                                'Test helpers (test-support/) are for tests only; production source must not import them.',
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         // Tests, scripts, benchmarks and services print on purpose.
         files: [
             '**/*.test.{ts,tsx}',

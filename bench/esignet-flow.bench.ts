@@ -17,7 +17,7 @@ import {
     authorize,
     clientAssertion,
     tokenRequest,
-} from '../devstack/src/esignet/testing/esignet-flow'
+} from '../devstack/test-support/esignet-flow'
 import { percentile } from './support/stats'
 
 const FLOWS = Number(process.argv[2] ?? 50)

@@ -16,7 +16,7 @@
 import path from 'node:path'
 import { launchChromium } from '../e2e/support/chromium'
 import { fillPregnancy } from '../e2e/support/registration-form'
-import { launchTestStack } from '../devstack/src/stack/launch'
+import { launchTestStack } from '../devstack/test-support/stack'
 import { buildBareApp, initialJs, type LoadedJs } from './support/app-bundle'
 
 const ROOT = path.resolve(__dirname, '..')

@@ -14,7 +14,7 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '../shared/src/metadata/ids'
 import { phnFromSerial } from '../shared/src/phn'
-import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
+import { launchTestStack, type LaunchedStack } from '../devstack/test-support/stack'
 import { launchChromium } from './support/chromium'
 import {
     basic,

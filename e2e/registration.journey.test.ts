@@ -5,7 +5,7 @@ import { ATTRIBUTES, PROGRAM_ANC } from '../shared/src/metadata/ids'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
 import { launchChromium } from './support/chromium'
 import { fillPregnancy } from './support/registration-form'
-import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
+import { launchTestStack, type LaunchedStack } from '../devstack/test-support/stack'
 import { screenshotDir } from './support/screenshots'
 
 /**
