@@ -50,6 +50,8 @@ export interface PinnedCertificate {
     /** Subject and serial, for messages. */
     name: string
     key: CryptoKey
+    /** RFC 7638 thumbprint of its public key (recognises the committed development one). */
+    thumbprint: string
 }
 
 /** Keys besides eSignet's JWKS that may sign userinfo: the identity system's. */
@@ -684,7 +686,10 @@ class SettingsReader {
                     continue
                 }
                 const alg = certificate.publicKey.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256'
-                pinned.push({ name: label, key: await importX509(pem, alg, { extractable: true }) })
+                const thumbprint = await calculateJwkThumbprint(
+                    createPublicKey(pem).export({ format: 'jwk' }) as JWK
+                )
+                pinned.push({ name: label, key: await importX509(pem, alg), thumbprint })
             } catch (error) {
                 this.problem(name, `${file}: not a usable certificate (${describe(error)})`)
             }

@@ -13,6 +13,8 @@ export const DEVELOPMENT_KEY_THUMBPRINTS: Readonly<Record<string, string>> = {
     ZUhioUlID1Z9lnNA_hiv1OZLMaB3UkQ8sjE4c8bBrBI: 'relay-client.private.dev.jwk.json',
     '2Tk2X3XvMULD95lpU6kFKImTAmEF8d6RBDCuI4GtVkQ': 'dhis2-client.private.dev.jwk.json',
     awSIbWZSGDhy2LksR7yeWeUISd1E4l9r4VbnZzgwCKA: 'esignet-provider.private.dev.jwk.json',
+    // its certificate is mock-identity-system.dev.cert.pem: pinning it trusts a public key
+    DfRxNxydVnvYfhYACBrMlQqSd_YU97x60JeXxBcGTyM: 'mock-identity-system.private.dev.jwk.json',
 }
 
 /** SHA-256 (hex) of the committed secrets: devstack/src/stack/dev-secrets.ts, relay/test-support. */
@@ -41,6 +43,15 @@ export function developmentCredentialsIn(
             setting: 'ESIGNET_CLIENT_PRIVATE_KEY_FILE',
             message: committed(`key devstack/keys/${keyFile}`),
         })
+    }
+    for (const certificate of config.esignet.identitySystemKeys?.certificates ?? []) {
+        const file = DEVELOPMENT_KEY_THUMBPRINTS[certificate.thumbprint]
+        if (file) {
+            found.push({
+                setting: 'ESIGNET_IDENTITY_SYSTEM_CERTIFICATE_FILE',
+                message: committed(`certificate (key devstack/keys/${file})`),
+            })
+        }
     }
     const secrets: [string, string | undefined][] = [
         ['RELAY_ROUTE_SECRET', config.staff.routeSecret],
