@@ -60,7 +60,9 @@ export function testRelaySettings(fhir: FhirDouble): Record<string, string> {
 }
 
 /** Hostile issuer + FHIR double + relay configured through the same settings parser as production. */
-export async function startFixture(settings: Record<string, string> = {}): Promise<Fixture> {
+export async function startFixture(
+    settings: Record<string, string> | ((issuer: HostileIssuer) => Record<string, string>) = {}
+): Promise<Fixture> {
     const client = await generateKeyPair('RS256', { extractable: true })
     const issuer = await HostileIssuer.start(CLIENT_ID, client.publicKey)
     const fhir = await FhirDouble.start('relay-service', 'fhir-password')
@@ -72,7 +74,7 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
         ESIGNET_TIMEOUT_MS: '1500',
         ...testRelaySettings(fhir),
         RELAY_RATE_LIMIT_MAX: '1000',
-        ...settings,
+        ...(typeof settings === 'function' ? settings(issuer) : settings),
     }
     const config = await parseSettings(allSettings)
     const log = new LogCapture()
