@@ -11,11 +11,9 @@ import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose'
 import { pairwiseSub } from '../common/pairwise'
 import {
     authorize,
-    clientAssertion,
     location,
+    redeemCode,
     startAuthorization,
-    tokenRequest,
-    ASSERTION_TYPE,
     type AuthorizeRequest,
 } from '../../test-support/esignet-flow'
 import { DEV_KEYS_DIR, PATHS, readJwk, type EsignetOptions } from './config'
@@ -60,25 +58,20 @@ const flow = (server: EsignetServer, overrides: Partial<AuthorizeRequest> = {}) 
         ...overrides,
     })
 
-async function redeem(
+function redeem(
     server: EsignetServer,
     code: string,
     codeVerifier: string,
     assertion: { alg?: string; aud?: string } = {}
 ) {
-    const tokenEndpoint = `${server.url}${PATHS.token}`
-    return tokenRequest(tokenEndpoint, {
-        grant_type: 'authorization_code',
+    return redeemCode({
+        baseUrl: server.url,
         code,
-        redirect_uri: REDIRECT,
-        client_assertion_type: ASSERTION_TYPE,
-        client_assertion: await clientAssertion({
-            clientId: RELAY,
-            privateJwk: relayKey,
-            aud: assertion.aud ?? tokenEndpoint,
-            ...(assertion.alg ? { alg: assertion.alg } : {}),
-        }),
-        code_verifier: codeVerifier,
+        codeVerifier,
+        redirectUri: REDIRECT,
+        clientId: RELAY,
+        privateJwk: relayKey,
+        assertion,
     })
 }
 
