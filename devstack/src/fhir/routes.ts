@@ -148,37 +148,7 @@ function searchHandler(store: FhirStore, settings: RouteSettings): FhirRouteHand
             const result = await repo.search({ ...matchesOnly, count, offset })
             const matches = (result.entry ?? []).map((entry) => entry.resource as WithId<Resource>)
             const total = result.total ?? matches.length
-            const links = [
-                { relation: 'self', url: selfLink(settings, resourceType, pairs) },
-                ...(count > 0 && offset + count < total
-                    ? [
-                          link(
-                              'next',
-                              offsetLink(
-                                  settings.baseUrl,
-                                  resourceType,
-                                  pairs,
-                                  offset + count,
-                                  count
-                              )
-                          ),
-                      ]
-                    : []),
-                ...(offset > 0 && count > 0
-                    ? [
-                          link(
-                              'previous',
-                              offsetLink(
-                                  settings.baseUrl,
-                                  resourceType,
-                                  pairs,
-                                  Math.max(0, offset - count),
-                                  count
-                              )
-                          ),
-                      ]
-                    : []),
-            ]
+            const links = offsetLinks(settings, resourceType, pairs, { offset, count, total })
             const included = await includesOf(store, request, matches, includeCap(settings))
             return [allOk, searchset(settings, { id: undefined, total, links, matches, included })]
         }
@@ -310,26 +280,7 @@ function everythingHandler(store: FhirStore, settings: RouteSettings): FhirRoute
                 }),
             ]
         }
-        const links = [
-            { relation: 'self', url: selfLink(settings, path, pairs) },
-            ...(count > 0 && offset + count < all.length
-                ? [link('next', offsetLink(settings.baseUrl, path, pairs, offset + count, count))]
-                : []),
-            ...(offset > 0 && count > 0
-                ? [
-                      link(
-                          'previous',
-                          offsetLink(
-                              settings.baseUrl,
-                              path,
-                              pairs,
-                              Math.max(0, offset - count),
-                              count
-                          )
-                      ),
-                  ]
-                : []),
-        ]
+        const links = offsetLinks(settings, path, pairs, { offset, count, total: all.length })
         return [
             allOk,
             searchset(settings, {
@@ -430,6 +381,25 @@ async function includesOf(
 
 function link(relation: string, url: string): BundleLink {
     return { relation, url }
+}
+
+/** self, next and previous of a synchronous (offset) page. */
+function offsetLinks(
+    settings: RouteSettings,
+    path: string,
+    pairs: [string, string][],
+    page: { offset: number; count: number; total: number }
+): BundleLink[] {
+    const { offset, count, total } = page
+    const links = [link('self', selfLink(settings, path, pairs))]
+    if (count > 0 && offset + count < total) {
+        links.push(link('next', offsetLink(settings.baseUrl, path, pairs, offset + count, count)))
+    }
+    if (count > 0 && offset > 0) {
+        const previous = Math.max(0, offset - count)
+        links.push(link('previous', offsetLink(settings.baseUrl, path, pairs, previous, count)))
+    }
+    return links
 }
 
 function selfLink(settings: RouteSettings, path: string, pairs: [string, string][]): string {
