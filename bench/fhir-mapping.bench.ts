@@ -8,7 +8,7 @@
  */
 import { performance } from 'node:perf_hooks'
 import { dateAtGestationalAge } from '../shared/src/anc/gestation'
-import { FIXTURE_LMP, fixtureTrackedEntity } from '../shared/src/fhir/fixtures'
+import { FIXTURE_LMP, fixtureTrackedEntity } from '../shared/test-support/tracked-entity'
 import { trackerToFhirBundle } from '../shared/src/fhir/to-bundle'
 
 const N = Number(process.argv[2] ?? 5000)

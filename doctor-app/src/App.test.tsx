@@ -10,7 +10,7 @@ import {
     type DataValue,
     type TrackedEntity,
 } from '@anc/shared'
-import { httpError } from '@anc/shared/src/tracker/test-engine'
+import { httpError } from '@anc/shared/test-support/data-engine'
 import { CustomDataProvider } from '@dhis2/app-runtime'
 import type { Bundle, Encounter, Observation } from '@medplum/fhirtypes'
 import { QueryClient } from '@tanstack/react-query'
@@ -26,7 +26,7 @@ import {
     TODAY,
     trackedEntityWithContacts,
     type FakeFhir,
-} from './test/fixtures'
+} from '../test-support/fixtures'
 
 // jsdom has no canvas: keep what each chart was given.
 interface MockChart {

@@ -12,9 +12,9 @@ import type { Bundle } from '@medplum/fhirtypes'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import React, { lazy, Suspense, useState, type ReactNode } from 'react'
 import { DoctorProvider, useDoctor } from './common/context'
-import { useHashRoute } from './common/route'
+import { useHashRoute } from './common/routes'
 import type { FhirTransport } from './record/open-record'
-import { FindPatient } from './find/FindPatient'
+import { FindPage } from './find/FindPage'
 import { readRecent, rememberRecent } from './find/recent'
 // English bundled; Sinhala and Tamil load when the user's language needs them.
 import './translations'
@@ -23,8 +23,8 @@ import './translations'
 const DOCTOR_CONFIG_PARTS = ['fhir', 'phn'] as const
 
 /** The record page (FHIR mapping, charts, visit form) loads when a record is opened. */
-const PatientPage = lazy(() =>
-    import('./record/PatientPage').then((m) => ({ default: m.PatientPage }))
+const RecordPage = lazy(() =>
+    import('./record/RecordPage').then((m) => ({ default: m.RecordPage }))
 )
 
 const ME_QUERY = { me: { resource: 'me', params: { fields: 'id' } } }
@@ -68,7 +68,7 @@ export const DoctorPages = () => {
                             </div>
                         }
                     >
-                        <PatientPage
+                        <RecordPage
                             key={route.phn}
                             phn={route.phn}
                             onBack={() => navigate({ page: 'find' })}
@@ -83,7 +83,7 @@ export const DoctorPages = () => {
                         />
                     </Suspense>
                 ) : (
-                    <FindPatient
+                    <FindPage
                         recent={recent}
                         userId={userId}
                         onRecentCleared={() => setRecent([])}

@@ -6,7 +6,7 @@
  * trackerToFhirBundle into the FHIR transaction the registration app sends.
  */
 import { addDays, todayIn } from '../../shared/src/anc/dates'
-import { fixtureTrackedEntity } from '../../shared/src/fhir/fixtures'
+import { fixtureTrackedEntity } from '../../shared/test-support/tracked-entity'
 import { trackerToFhirBundle } from '../../shared/src/fhir/to-bundle'
 import {
     ATTRIBUTES,

@@ -4,7 +4,7 @@
  * trackerToFhirBundle and sent as one transaction. Test setup only.
  */
 import { addDays, todayIn } from '../../shared/src/anc/dates'
-import { fixtureTrackedEntity } from '../../shared/src/fhir/fixtures'
+import { fixtureTrackedEntity } from '../../shared/test-support/tracked-entity'
 import { trackerToFhirBundle } from '../../shared/src/fhir/to-bundle'
 import { ATTRIBUTES } from '../../shared/src/metadata/ids'
 import { pairwiseSub } from '../../devstack/src/common/pairwise'

@@ -2,7 +2,7 @@ import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import React, { useState } from 'react'
-import { LoginPage } from './LoginPage'
+import { LoginPage } from './login/LoginPage'
 // English bundled; Sinhala and Tamil load when the user's language needs them.
 import './translations'
 

@@ -9,11 +9,11 @@ import { CircularLoader } from '@dhis2/ui'
 import React, { Suspense, lazy, useState, type ReactNode } from 'react'
 // English bundled; Sinhala and Tamil load when the user's language needs them.
 import './translations'
-import { FindPage } from './pages/FindPage'
-import { hrefOf, useRoute } from './routing'
-import { RealServicesProvider, useServices } from './services'
+import { FindPage } from './find/FindPage'
+import { hrefOf, useRoute } from './common/routes'
+import { RealServicesProvider, useServices } from './common/services'
 
-import { loadRecordPage, loadRegisterPage } from './pages/lazy-pages'
+import { loadRecordPage, loadRegisterPage } from './common/lazy-pages'
 
 const RegisterPage = lazy(() => loadRegisterPage().then((m) => ({ default: m.RegisterPage })))
 const RecordPage = lazy(() => loadRecordPage().then((m) => ({ default: m.RecordPage })))

@@ -11,7 +11,7 @@ import {
     type AncConfigPart,
     mergeAncConfig,
 } from '../../../shared/src/config/anc-config'
-import type { ConfigProblem } from '../../../shared/src/config/problem'
+import type { ConfigProblem } from '../../../shared/src/stored/problem'
 import { DATASTORE, PROGRAM_ANC } from '../../../shared/src/metadata/ids'
 import { buildDatastoreDefaults, buildMetadata, CONFIG_PUBLIC_ACCESS } from '../metadata'
 import {

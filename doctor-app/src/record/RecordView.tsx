@@ -1,8 +1,6 @@
 import {
     formatGestationalAgeText,
-    fundalHeightReference,
     PatientBanner,
-    TrendChart,
     VisitTimeline,
     type AncRecordView,
     type ContactView,
@@ -13,6 +11,7 @@ import {
 import i18n from '@dhis2/d2-i18n'
 import React, { useMemo } from 'react'
 import { RiskFlags } from './RiskFlags'
+import { fundalHeightReference, TrendChart } from './TrendChart'
 
 /** The option as the form shows it, never the stored code (`PLUS2` → `++`). */
 function urineProteinText(value: ObservationValue): string {

@@ -1,6 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
-import { type ConfigProblem } from '../config/problem'
-import { isIntegerIn, isListMatching, isRecord, isRecordOf, storedSections } from '../config/stored'
+import { type ConfigProblem } from '../stored/problem'
+import { isIntegerIn, isListMatching, isRecord, isRecordOf, storedSections } from '../stored/stored'
 /**
  * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
  * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an

@@ -3,7 +3,7 @@
  * verified the signature; this decides what each claim means and refuses what it cannot read.
  */
 import { todayIn } from '../anc/dates'
-import { isRecord } from '../config/stored'
+import { isRecord } from '../stored/stored'
 import { DEFAULT_CLAIMS_MAPPING, type ClaimsMappingConfig, type MappedField } from './config'
 import {
     normaliseBirthdate,

@@ -8,7 +8,7 @@ import { mergeClaimsMappingConfig, type ClaimsMappingConfig } from '../claims/co
 import { mergeFhirMappingConfig, type FhirMappingConfig } from '../fhir/config'
 import { DATASTORE } from '../metadata/ids'
 import { mergePhnConfig, type PhnConfig } from '../phn/phn'
-import type { ConfigProblem } from './problem'
+import type { ConfigProblem } from '../stored/problem'
 
 export interface AncConfig {
     claims: ClaimsMappingConfig

@@ -1,4 +1,4 @@
 export * from './anc-config'
 export * from './AncConfigProvider'
-export * from './problem'
+export * from '../stored/problem'
 export * from './useAncConfig'

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { DataEngine, RestAPILink } from '@dhis2/data-engine'
 import { mapEsignetError } from './errors'
 import { exchangeStaffCode, fetchStaffRelayConfig, startPatientSession } from './relay-client'
-import { RELAY_CONFIG_BODY } from './test-fixtures'
+import { RELAY_CONFIG_BODY } from '../../test-support/relay-config'
 
 /** A loopback stand-in for DHIS2's route and the relay, recording what the browser sends. */
 type Reply = { status: number; body?: unknown }

@@ -3,7 +3,7 @@ import { CALLBACK_MESSAGE_TYPE, REDIRECT_RESULT_KEY, REDIRECT_RETURN_KEY } from 
 import type { ExchangeRequest } from './relay-client'
 import { STATE_STORE_PREFIX } from './request'
 import { completeRedirectSignin, signInWithEsignet } from './signin'
-import { CONFIG } from './test-fixtures'
+import { CONFIG } from '../../test-support/relay-config'
 
 const ORIGIN = window.location.origin
 const REDIRECT_URI = `${ORIGIN}/api/apps/anc-registration/esignet-callback.html`

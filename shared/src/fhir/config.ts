@@ -1,6 +1,6 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
-import { type ConfigProblem } from '../config/problem'
-import { isListMatching, isRecord, isRecordOf, storedSections } from '../config/stored'
+import { type ConfigProblem } from '../stored/problem'
+import { isListMatching, isRecord, isRecordOf, storedSections } from '../stored/stored'
 /**
  * FHIR mapping configuration: identifier systems, profile URLs, and every code. Codes live here,
  * not in the mapping code, because the WHO DAK and the Sri Lanka reference disagree on several

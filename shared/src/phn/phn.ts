@@ -1,5 +1,5 @@
-import { type ConfigProblem } from '../config/problem'
-import { isIntegerIn, storedSections } from '../config/stored'
+import { type ConfigProblem } from '../stored/problem'
+import { isIntegerIn, storedSections } from '../stored/stored'
 
 /**
  * The Personal Health Number: a serial issued atomically by DHIS2's TextPattern generator

@@ -1,6 +1,6 @@
 import { DATASTORE } from '../metadata/ids'
 import { FhirOutbox, backoffDelay, pushOrQueue } from './outbox'
-import { datastoreEngine } from './test-engine'
+import { datastoreEngine } from '../../test-support/data-engine'
 
 const BUNDLE = { resourceType: 'Bundle', type: 'transaction', entry: [] }
 const T0 = Date.parse('2026-11-20T08:00:00Z')

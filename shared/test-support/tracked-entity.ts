@@ -3,16 +3,16 @@
  * and the mapping benchmark. UIDs are derived from the index so many distinct patients can be
  * generated.
  */
-import { addDays } from '../anc/dates'
-import { dateAtGestationalAge } from '../anc/gestation'
+import { addDays } from '../src/anc/dates'
+import { dateAtGestationalAge } from '../src/anc/gestation'
 import {
     ATTRIBUTES,
     DATA_ELEMENTS,
     PROGRAM_ANC,
     PROGRAM_STAGES,
     TRACKED_ENTITY_TYPE_PERSON,
-} from '../metadata/ids'
-import type { DataValue, TrackedEntity, TrackerEvent } from '../tracker/types'
+} from '../src/metadata/ids'
+import type { DataValue, TrackedEntity, TrackerEvent } from '../src/tracker/types'
 
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 

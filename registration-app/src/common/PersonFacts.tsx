@@ -4,7 +4,7 @@ import { formatPhnForDisplay } from '@anc/shared/src/phn'
 import type { TrackedEntity } from '@anc/shared/src/tracker'
 import i18n from '@dhis2/d2-i18n'
 import React from 'react'
-import { attributeValue } from '../registration/duplicates'
+import { attributeValue } from '../register/duplicates'
 
 /** Date of birth and PHN (in the operator's grouping): what tells two women apart in a list. */
 export const PersonFacts = ({ te }: { te: TrackedEntity }) => {

@@ -16,7 +16,7 @@ import {
     type TrackedEntity,
 } from '@anc/shared/src/tracker'
 import type { Bundle } from '@medplum/fhirtypes'
-import type { FhirDelivery } from './save'
+import type { FhirDelivery } from '../register/save'
 
 export type VerifyLaterOutcome =
     | { kind: 'verified'; trackedEntity: TrackedEntity; fhir: FhirDelivery }

@@ -7,7 +7,7 @@ import {
     type FieldErrors,
     type PregnancyField,
     type PregnancyValues,
-} from '../registration/form'
+} from './form'
 
 export interface PregnancySectionProps {
     pregnancy: PregnancyValues

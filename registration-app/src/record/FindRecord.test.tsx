@@ -10,7 +10,7 @@ import {
     fakeDhis2,
     renderApp,
     pushedPatient,
-} from '../test-support'
+} from '../../test-support'
 
 configure({ testIdAttribute: 'data-test' })
 jest.setTimeout(20_000)

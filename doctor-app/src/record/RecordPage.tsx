@@ -18,7 +18,7 @@ import { VisitForm } from '../visit/VisitForm'
 import { openRecordByPhn, type OpenedRecord } from './open-record'
 import { RecordView } from './RecordView'
 
-export interface PatientPageProps {
+export interface RecordPageProps {
     phn: string
     onBack: () => void
     onOpened?: (opened: OpenedRecord) => void
@@ -89,7 +89,7 @@ function SaveOutcome({ result, onReload }: { result: SaveVisitResult; onReload: 
     }
 }
 
-export const PatientPage = ({ phn, onBack, onOpened }: PatientPageProps) => {
+export const RecordPage = ({ phn, onBack, onOpened }: RecordPageProps) => {
     const { fhir, today } = useDoctor()
     const config = useLoadedAncConfig()
     const engine = useTrackerEngine()

@@ -10,7 +10,7 @@ import {
     renderApp,
     type Recorded,
     pushedPatient,
-} from '../test-support'
+} from '../../test-support'
 
 jest.setTimeout(20_000)
 // @dhis2/ui marks elements with data-test.

@@ -13,17 +13,17 @@ import { EmptyState, ErrorState } from '@anc/shared/src/ui/States'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, InputField, NoticeBox } from '@dhis2/ui'
 import React, { useEffect, useState } from 'react'
-import { PersonFacts } from '../components/PersonFacts'
-import { handOverVerifiedIdentity } from '../registration/verified-handoff'
+import { PersonFacts } from '../common/PersonFacts'
+import { handOverVerifiedIdentity } from '../register/verified-handoff'
 import {
     displayName,
     useMyClinics,
     useRecentRegistrations,
     useRelayConfig,
-} from '../registration/queries'
-import { navigate } from '../routing'
-import { useServices, useSigninReady, whenIdle } from '../services'
-import { loadRecordPage, loadRegisterPage } from './lazy-pages'
+} from '../common/queries'
+import { navigate } from '../common/routes'
+import { useServices, useSigninReady, whenIdle } from '../common/services'
+import { loadRecordPage, loadRegisterPage } from '../common/lazy-pages'
 
 type SearchState =
     | { status: 'idle' }

@@ -1,4 +1,4 @@
-import type { EsignetPublicConfig } from './config'
+import type { EsignetPublicConfig } from '../src/esignet/config'
 
 /** A relay `/config` as the local stack serves it (shape from the cross-team contracts). */
 export const RELAY_CONFIG_BODY = {

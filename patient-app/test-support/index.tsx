@@ -1,11 +1,11 @@
-import { RELAY_CONFIG_BODY } from '@anc/shared/src/esignet/test-fixtures'
+import { RELAY_CONFIG_BODY } from '@anc/shared/test-support/relay-config'
 import { CustomDataProvider } from '@dhis2/app-runtime'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render } from '@testing-library/react'
 import React from 'react'
-import { LoginPage } from './LoginPage'
-import { NavigationContext } from './navigation'
-import type { LoginConfig } from './staff/login-config'
+import { LoginPage } from '../src/login/LoginPage'
+import { NavigationContext } from '../src/common/navigation'
+import type { LoginConfig } from '../src/staff/login-config'
 
 export const LOGIN_CONFIG: LoginConfig = {
     applicationTitle: 'ANC Sri Lanka',

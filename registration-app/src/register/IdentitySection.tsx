@@ -11,7 +11,7 @@ import {
     TextAreaField,
 } from '@dhis2/ui'
 import React from 'react'
-import type { FieldErrors, PersonField, PersonValues, Verification } from '../registration/form'
+import type { FieldErrors, PersonField, PersonValues, Verification } from './form'
 
 export type VerifyState =
     | { status: 'idle' }

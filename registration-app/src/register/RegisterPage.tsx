@@ -1,7 +1,7 @@
 import { type ClaimsMappingConfig } from '@anc/shared/src/claims/config'
 import { useLoadedAncConfig } from '@anc/shared/src/config'
 import { isFailure, type StaffSigninOutcome } from '@anc/shared/src/esignet/outcomes'
-import { takeVerifiedIdentity } from '../registration/verified-handoff'
+import { takeVerifiedIdentity } from './verified-handoff'
 import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
 import { DATASTORE } from '@anc/shared/src/metadata/ids'
 import {
@@ -16,16 +16,16 @@ import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox, SingleSelectField, SingleSelectOption } from '@dhis2/ui'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import React, { useEffect, useRef, useState } from 'react'
-import { DuplicatePanel } from '../components/DuplicatePanel'
-import { IdentitySection, type VerifyState } from '../components/IdentitySection'
-import { PregnancySection } from '../components/PregnancySection'
-import { setFlash } from '../flash'
+import { DuplicatePanel } from '../common/DuplicatePanel'
+import { IdentitySection, type VerifyState } from './IdentitySection'
+import { PregnancySection } from './PregnancySection'
+import { setFlash } from '../common/flash'
 import {
     findDuplicates,
     isCertainDuplicate,
     type DuplicateCandidate,
     type DuplicateQuery,
-} from '../registration/duplicates'
+} from './duplicates'
 import {
     applyVerifiedIdentity,
     emptyForm,
@@ -37,11 +37,11 @@ import {
     type PersonField,
     type PregnancyField,
     type RegistrationForm,
-} from '../registration/form'
-import { useMyClinics, useRelayConfig } from '../registration/queries'
-import { saveRegistration, type SaveAttempt, type SaveOutcome } from '../registration/save'
-import { navigate } from '../routing'
-import { useServices, useSigninReady } from '../services'
+} from './form'
+import { useMyClinics, useRelayConfig } from '../common/queries'
+import { saveRegistration, type SaveAttempt, type SaveOutcome } from './save'
+import { navigate } from '../common/routes'
+import { useServices, useSigninReady } from '../common/services'
 
 /** Waits until typing pauses, so the duplicate search runs once per name, not per keystroke. */
 function useDebounced<T>(value: T, ms: number): T {

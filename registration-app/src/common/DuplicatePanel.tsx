@@ -3,11 +3,7 @@ import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import { PersonFacts } from './PersonFacts'
 import React from 'react'
-import {
-    attributeValue,
-    isCertainDuplicate,
-    type DuplicateCandidate,
-} from '../registration/duplicates'
+import { attributeValue, isCertainDuplicate, type DuplicateCandidate } from '../register/duplicates'
 
 const reasonText = (reason: string): string => {
     switch (reason) {

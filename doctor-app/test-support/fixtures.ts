@@ -17,7 +17,7 @@ import {
     type TrackerEvent,
 } from '@anc/shared'
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes'
-import type { FhirTransport } from '../record/open-record'
+import type { FhirTransport } from '../src/record/open-record'
 
 export const TODAY = '2026-09-20'
 

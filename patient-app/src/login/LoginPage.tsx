@@ -6,16 +6,16 @@ import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import { useQueryClient } from '@tanstack/react-query'
 import React, { lazy, Suspense, useEffect, useState } from 'react'
-import { NoLinkedRecord } from './portal/NoLinkedRecord'
-import { endPatientSession, RECORD_QUERY_KEY } from './portal/relay-api'
-import { usePatientSignIn, type PatientSignIn } from './portal/usePatientSignIn'
-import { dhis2Url, useLoginConfig } from './staff/login-config'
-import { StaffSignIn } from './staff/StaffSignIn'
-import { pageStyles } from './styles'
+import { NoLinkedRecord } from '../portal/NoLinkedRecord'
+import { endPatientSession, RECORD_QUERY_KEY } from '../portal/relay-api'
+import { usePatientSignIn, type PatientSignIn } from '../portal/usePatientSignIn'
+import { dhis2Url, useLoginConfig } from '../staff/login-config'
+import { StaffSignIn } from '../staff/StaffSignIn'
+import { pageStyles } from '../common/styles'
 
 // The record view (FHIR mapping, calendar) is loaded only by those who open a record: staff
 // sign-in stays light. Started early, on the patient's click, so it is there with the session.
-const loadPortal = () => import('./portal/Portal')
+const loadPortal = () => import('../portal/Portal')
 const Portal = lazy(loadPortal)
 
 /** Set while this tab has a patient session, so a reload reopens her record. */

@@ -48,14 +48,14 @@ export function phnFeedback(check: PhnCheck, length: number): PhnFeedback {
     }
 }
 
-export interface FindPatientProps {
+export interface FindPageProps {
     onOpen: (phn: string) => void
     recent: RecentPatient[]
     userId: string
     onRecentCleared: () => void
 }
 
-export const FindPatient = ({ onOpen, recent, userId, onRecentCleared }: FindPatientProps) => {
+export const FindPage = ({ onOpen, recent, userId, onRecentCleared }: FindPageProps) => {
     const [value, setValue] = useState('')
     const [scanning, setScanning] = useState(false)
     const [scanProblem, setScanProblem] = useState<string>()

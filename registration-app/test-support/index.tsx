@@ -11,19 +11,19 @@ import {
     type TrackedEntity,
     type TrackerPayload,
 } from '@anc/shared/src/tracker'
-import { RELAY_CONFIG_BODY } from '@anc/shared/src/esignet/test-fixtures'
-import { httpError } from '@anc/shared/src/tracker/test-engine'
+import { RELAY_CONFIG_BODY } from '@anc/shared/test-support/relay-config'
+import { httpError } from '@anc/shared/test-support/data-engine'
 import { CustomDataProvider, useDataEngine } from '@dhis2/app-runtime'
 import { render } from '@testing-library/react'
 import type { Bundle } from '@medplum/fhirtypes'
 import React, { useMemo, type ReactNode } from 'react'
-import { Providers, RegistrationApp } from './App'
+import { Providers, RegistrationApp } from '../src/App'
 import {
     ServicesProvider,
     makeCompleteRedirect,
     makeVerifyIdentity,
     type Services,
-} from './services'
+} from '../src/common/services'
 
 export const CLINIC = { id: 'ancClinicA1', displayName: 'Kandy MOH Clinic' }
 const MOH_AREA = 'ancMOHarea1'
