@@ -6,6 +6,23 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
+// One way into @anc/shared: the entries in shared/package.json `exports`, never its files.
+const sharedEntriesOnly = {
+    regex: '^@anc/shared/(src|test-support)/|^[.]{1,2}/(.*/)?shared/(src|test-support)(/|$)',
+    message:
+        'Import @anc/shared by its entries (@anc/shared/<folder>, listed in shared/package.json `exports`), not by file.',
+}
+const sharedBarrel = {
+    name: '@anc/shared',
+    message:
+        'There is no @anc/shared barrel: import the entry of the concern (@anc/shared/<folder>).',
+}
+// Test helpers live in each workspace's test-support/ folder and never ship.
+const noTestSupport = {
+    regex: '(^|/)test-support(/|$)',
+    message: 'Production code must not import test helpers (test-support/).',
+}
+
 export default tseslint.config(
     {
         ignores: [
@@ -37,6 +54,22 @@ export default tseslint.config(
             ],
             'no-console': ['error', { allow: ['warn', 'error', 'info'] }],
             eqeqeq: ['error', 'smart'],
+            'no-restricted-imports': [
+                'error',
+                { paths: [sharedBarrel], patterns: [sharedEntriesOnly] },
+            ],
+        },
+    },
+    {
+        // Production source: everything under a workspace's src/ except tests. The spec
+        // generator documents the mapping by running it on the shared fixture, on purpose.
+        files: ['*/src/**/*.{ts,tsx}'],
+        ignores: ['**/*.test.{ts,tsx}', 'deploy/src/spec/generate.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { paths: [sharedBarrel], patterns: [sharedEntriesOnly, noTestSupport] },
+            ],
         },
     },
     {

@@ -12,8 +12,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '../shared/src/metadata/ids'
-import { phnFromSerial } from '../shared/src/phn'
+import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '@anc/shared/metadata'
+import { phnFromSerial } from '@anc/shared/phn'
 import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
 import { launchChromium } from './support/chromium'
 import {

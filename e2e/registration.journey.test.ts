@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ATTRIBUTES, PROGRAM_ANC } from '../shared/src/metadata/ids'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
 import { launchChromium } from './support/chromium'
 import { fillPregnancy } from './support/registration-form'

@@ -1,16 +1,9 @@
-import {
-    addDays,
-    checkPhn,
-    DATA_ELEMENTS,
-    FhirClientError,
-    mergeFhirMappingConfig,
-    mergePhnConfig,
-    phnFromSerial,
-    PROGRAM_STAGES,
-    type DataValue,
-    type TrackedEntity,
-} from '@anc/shared'
-import { httpError } from '@anc/shared/test-support/data-engine'
+import { addDays } from '@anc/shared/anc'
+import { FhirClientError, mergeFhirMappingConfig } from '@anc/shared/fhir'
+import { DATA_ELEMENTS, PROGRAM_STAGES } from '@anc/shared/metadata'
+import { checkPhn, mergePhnConfig, phnFromSerial } from '@anc/shared/phn'
+import type { DataValue, TrackedEntity } from '@anc/shared/tracker'
+import { httpError } from '@anc/shared/test-support'
 import { CustomDataProvider } from '@dhis2/app-runtime'
 import type { Bundle, Encounter, Observation } from '@medplum/fhirtypes'
 import { QueryClient } from '@tanstack/react-query'

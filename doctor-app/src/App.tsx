@@ -1,10 +1,9 @@
 // Shared modules by path, not the barrel: the barrel would pull charts and the FHIR mapping into
 // the first screen (budget: initial JS at most 1.25x a bare app, bench/doctor-record.bench.ts).
-import { AncConfigProvider } from '@anc/shared/src/config'
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
-import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
-import { useFhirOutbox } from '@anc/shared/src/tracker/hooks'
-import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
+import { AncConfigProvider } from '@anc/shared/config/react'
+import { TranslationsGate, useLanguage } from '@anc/shared/i18n'
+import { useFhirOutbox } from '@anc/shared/tracker/react'
+import { PendingSyncIndicator } from '@anc/shared/ui'
 import { useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import { CircularLoader } from '@dhis2/ui'

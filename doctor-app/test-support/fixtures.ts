@@ -2,20 +2,17 @@
  * Test fixtures: tracker records as the FHIR server stores them (ids, versions, references by id),
  * and a FHIR transport double that answers like the server behind the route.
  */
+import { addDays } from '@anc/shared/anc'
 import {
-    addDays,
-    ATTRIBUTES,
-    DATA_ELEMENTS,
     DEFAULT_FHIR_MAPPING,
-    fixtureTrackedEntity,
-    phnFromSerial,
     FhirClientError,
-    PROGRAM_STAGES,
     trackerToFhirBundle,
     type FhirMappingConfig,
-    type TrackedEntity,
-    type TrackerEvent,
-} from '@anc/shared'
+} from '@anc/shared/fhir'
+import { ATTRIBUTES, DATA_ELEMENTS, PROGRAM_STAGES } from '@anc/shared/metadata'
+import { phnFromSerial } from '@anc/shared/phn'
+import { fixtureTrackedEntity } from '@anc/shared/test-support'
+import type { TrackedEntity, TrackerEvent } from '@anc/shared/tracker'
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes'
 import type { FhirTransport } from '../src/record/open-record'
 

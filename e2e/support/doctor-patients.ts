@@ -5,9 +5,9 @@
  * enrollment and her contacts; her record is then read back from DHIS2 and mapped by shared/fhir's
  * trackerToFhirBundle into the FHIR transaction the registration app sends.
  */
-import { addDays, todayIn } from '../../shared/src/anc/dates'
-import { fixtureTrackedEntity } from '../../shared/test-support/tracked-entity'
-import { trackerToFhirBundle } from '../../shared/src/fhir/to-bundle'
+import { addDays, todayIn } from '@anc/shared/anc'
+import { fixtureTrackedEntity } from '@anc/shared/test-support'
+import { trackerToFhirBundle } from '@anc/shared/fhir'
 import {
     ATTRIBUTES,
     DATA_ELEMENTS,
@@ -15,11 +15,9 @@ import {
     PROGRAM_ANC,
     PROGRAM_STAGES,
     TRACKED_ENTITY_TYPE_PERSON,
-} from '../../shared/src/metadata/ids'
-import { phnFromSerial } from '../../shared/src/phn'
-import { TRACKED_ENTITY_FIELDS } from '../../shared/src/tracker/api'
-import type { TrackedEntity } from '../../shared/src/tracker/types'
-import { generateUid } from '../../shared/src/tracker/uid'
+} from '@anc/shared/metadata'
+import { phnFromSerial } from '@anc/shared/phn'
+import { generateUid, TRACKED_ENTITY_FIELDS, type TrackedEntity } from '@anc/shared/tracker'
 import { DEV_SECRETS } from '../../devstack/src/stack/dev-secrets'
 
 export const MIDWIFE = { username: 'midwife', password: 'Anc#2026dev' }

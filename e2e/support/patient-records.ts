@@ -3,10 +3,10 @@
  * tracked entity (with her eSignet subject for the relay's client) mapped by shared/fhir's
  * trackerToFhirBundle and sent as one transaction. Test setup only.
  */
-import { addDays, todayIn } from '../../shared/src/anc/dates'
-import { fixtureTrackedEntity } from '../../shared/test-support/tracked-entity'
-import { trackerToFhirBundle } from '../../shared/src/fhir/to-bundle'
-import { ATTRIBUTES } from '../../shared/src/metadata/ids'
+import { addDays, todayIn } from '@anc/shared/anc'
+import { fixtureTrackedEntity } from '@anc/shared/test-support'
+import { trackerToFhirBundle } from '@anc/shared/fhir'
+import { ATTRIBUTES } from '@anc/shared/metadata'
 import { pairwiseSub } from '../../devstack/src/common/pairwise'
 import type { JourneyStack } from './stack'
 

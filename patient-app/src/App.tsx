@@ -1,5 +1,4 @@
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
-import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
+import { TranslationsGate, useLanguage } from '@anc/shared/i18n'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import React, { useState } from 'react'
 import { LoginPage } from './login/LoginPage'

@@ -1,4 +1,4 @@
-import { RELAY_CONFIG_BODY } from '@anc/shared/test-support/relay-config'
+import { RELAY_CONFIG_BODY } from '@anc/shared/test-support'
 import { CustomDataProvider } from '@dhis2/app-runtime'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { render } from '@testing-library/react'

@@ -1,4 +1,4 @@
-import { DEFAULT_FHIR_MAPPING as M } from '@anc/shared/src/fhir/config'
+import { DEFAULT_FHIR_MAPPING as M } from '@anc/shared/fhir'
 import type { Bundle, BundleEntry, Observation, Resource } from '@medplum/fhirtypes'
 
 /** A small searchset as the relay's GET /patient/record returns it, coded from the mapping config. */

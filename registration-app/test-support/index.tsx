@@ -4,15 +4,14 @@
  * outbox and the operator's configuration, and injectable eSignet / FHIR services. Every request
  * is recorded.
  */
-import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
+import { ATTRIBUTES } from '@anc/shared/metadata'
 import {
     FhirOutbox,
     type Engine,
     type TrackedEntity,
     type TrackerPayload,
-} from '@anc/shared/src/tracker'
-import { RELAY_CONFIG_BODY } from '@anc/shared/test-support/relay-config'
-import { httpError } from '@anc/shared/test-support/data-engine'
+} from '@anc/shared/tracker'
+import { httpError, RELAY_CONFIG_BODY } from '@anc/shared/test-support'
 import { CustomDataProvider, useDataEngine } from '@dhis2/app-runtime'
 import { render } from '@testing-library/react'
 import type { Bundle } from '@medplum/fhirtypes'

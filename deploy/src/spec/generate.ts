@@ -14,10 +14,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { DEFAULT_CLAIMS_MAPPING, MAPPED_FIELDS } from '../../../shared/src/claims/config'
-import { DEFAULT_FHIR_MAPPING, type ObservationMapping } from '../../../shared/src/fhir/config'
-import { fixtureTrackedEntity } from '../../../shared/test-support/tracked-entity'
-import { trackerToFhirBundle } from '../../../shared/src/fhir/to-bundle'
+import { DEFAULT_CLAIMS_MAPPING, MAPPED_FIELDS } from '@anc/shared/claims'
+import {
+    DEFAULT_FHIR_MAPPING,
+    type ObservationMapping,
+    trackerToFhirBundle,
+} from '@anc/shared/fhir'
+import { fixtureTrackedEntity } from '@anc/shared/test-support'
 import { buildMetadata } from '../metadata'
 import { buildRoutes, remoteServersAllowed } from '../routes'
 

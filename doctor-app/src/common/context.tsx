@@ -1,4 +1,4 @@
-import { todayIn } from '@anc/shared/src/anc/dates'
+import { todayIn } from '@anc/shared/anc'
 import { useConfig } from '@dhis2/app-runtime'
 import React, { createContext, useContext, useMemo, type ReactNode } from 'react'
 import type { FhirTransport } from '../record/open-record'
@@ -19,7 +19,7 @@ export function lazyRouteClient(dhis2BaseUrl: string): FhirTransport {
     let client: Promise<FhirTransport> | undefined
     return {
         transaction: async (bundle) => {
-            client ??= import('@anc/shared/src/fhir/client').then(
+            client ??= import('@anc/shared/fhir/client').then(
                 ({ AncFhirClient }) => new AncFhirClient({ dhis2BaseUrl }),
                 (error: unknown) => {
                     client = undefined

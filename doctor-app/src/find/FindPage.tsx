@@ -1,5 +1,5 @@
-import { useLoadedAncConfig } from '@anc/shared/src/config'
-import { checkPhn, formatPhnForDisplay, phnLength, type PhnCheck } from '@anc/shared/src/phn'
+import { useLoadedAncConfig } from '@anc/shared/config/react'
+import { checkPhn, formatPhnForDisplay, phnLength, type PhnCheck } from '@anc/shared/phn'
 import i18n from '@dhis2/d2-i18n'
 import { Button, InputField } from '@dhis2/ui'
 import React, { useCallback, useState } from 'react'

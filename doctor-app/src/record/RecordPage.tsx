@@ -1,11 +1,8 @@
-import {
-    DATASTORE,
-    ErrorState,
-    FhirOutbox,
-    trackerKeys,
-    useLoadedAncConfig,
-    useTrackerEngine,
-} from '@anc/shared'
+import { useLoadedAncConfig } from '@anc/shared/config/react'
+import { DATASTORE } from '@anc/shared/metadata'
+import { FhirOutbox } from '@anc/shared/tracker'
+import { trackerKeys, useTrackerEngine } from '@anc/shared/tracker/react'
+import { ErrorState } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import type { Bundle } from '@medplum/fhirtypes'

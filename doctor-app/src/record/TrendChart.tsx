@@ -22,7 +22,7 @@ import {
 } from 'chart.js'
 import React, { useId, useMemo, useState } from 'react'
 import { Line } from 'react-chartjs-2'
-import { EmptyState } from '@anc/shared/src/ui/States'
+import { EmptyState } from '@anc/shared/ui'
 import {
     formatTrendValue,
     prepareTrend,

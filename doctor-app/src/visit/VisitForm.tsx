@@ -1,14 +1,14 @@
 import {
     checkMeasurement,
     evaluateRiskFlags,
-    formatGestationalAgeText,
     gestationalAgeIfAfterLmp,
     isCalendarDate,
-    type AncRecordView,
     type MeasurementKind,
     type RangeCheck,
     type UrineProtein,
-} from '@anc/shared'
+} from '@anc/shared/anc'
+import type { AncRecordView } from '@anc/shared/fhir'
+import { formatGestationalAgeText } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import {
     Button,

@@ -16,26 +16,26 @@
  * the visit is still saved in DHIS2 (checked above) and the FHIR copy queued, as in
  * registration, so a clinic keeps recording visits while the national record is down.
  */
+import type { UrineProtein } from '@anc/shared/anc'
 import {
-    DATA_ELEMENTS,
-    dataValuesOf,
     FhirClientError,
-    generateUid,
     isFhirUnreachable,
+    trackerToFhirBundle,
+    type FhirMappingConfig,
+} from '@anc/shared/fhir'
+import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '@anc/shared/metadata'
+import {
+    dataValuesOf,
+    generateUid,
     getTrackedEntity,
     importTracker,
-    PROGRAM_ANC,
-    PROGRAM_STAGES,
-    trackerToFhirBundle,
     type Engine,
     type Enrollment,
-    type FhirMappingConfig,
     type FhirOutbox,
     type OutboxEntry,
     type TrackedEntity,
     type TrackerEvent,
-    type UrineProtein,
-} from '@anc/shared'
+} from '@anc/shared/tracker'
 import type { Appointment, Bundle, BundleEntry, Identifier, Resource } from '@medplum/fhirtypes'
 import type { FhirTransport, OpenedRecord } from '../record/open-record'
 

@@ -1,5 +1,5 @@
-import { todayIn } from '@anc/shared/src/anc/dates'
-import { bundleToAncRecord } from '@anc/shared/src/fhir/from-bundle'
+import { todayIn } from '@anc/shared/anc'
+import { bundleToAncRecord } from '@anc/shared/fhir'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import { useQuery, useQueryClient } from '@tanstack/react-query'

@@ -1,4 +1,4 @@
-import { PATIENT_RELAY_BASE } from '@anc/shared/src/esignet'
+import { PATIENT_RELAY_BASE } from '@anc/shared/esignet'
 import type { Bundle } from '@medplum/fhirtypes'
 
 /**

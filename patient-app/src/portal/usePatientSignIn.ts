@@ -1,14 +1,16 @@
 import {
-    completeRedirectSignin,
     fetchPatientRelayConfig,
     isFailure,
-    signInWithEsignet,
     startPatientSession,
-    startRedirectSignin,
     type EsignetPublicConfig,
     type PatientSigninOutcome,
-} from '@anc/shared/src/esignet'
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+} from '@anc/shared/esignet'
+import {
+    completeRedirectSignin,
+    signInWithEsignet,
+    startRedirectSignin,
+} from '@anc/shared/esignet/signin'
+import { useLanguage } from '@anc/shared/i18n'
 import { useQuery } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
 

@@ -1,4 +1,4 @@
-import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
+import { ATTRIBUTES } from '@anc/shared/metadata'
 import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import { PersonFacts } from './PersonFacts'

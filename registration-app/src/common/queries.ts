@@ -1,6 +1,7 @@
-import { fetchStaffRelayConfig } from '@anc/shared/src/esignet/relay-client'
-import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
-import { useTrackerEngine, type TrackedEntity } from '@anc/shared/src/tracker'
+import { fetchStaffRelayConfig } from '@anc/shared/esignet'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
+import type { TrackedEntity } from '@anc/shared/tracker'
+import { useTrackerEngine } from '@anc/shared/tracker/react'
 import { useQuery } from '@tanstack/react-query'
 
 export interface Clinic {

@@ -1,10 +1,14 @@
-import { todayIn } from '@anc/shared/src/anc'
-import { type EsignetPublicConfig } from '@anc/shared/src/esignet/config'
-import { relayUnreachable, type StaffSigninOutcome } from '@anc/shared/src/esignet/outcomes'
-import { exchangeStaffCode } from '@anc/shared/src/esignet/relay-client'
-import type * as SigninModuleType from '@anc/shared/src/esignet/signin'
-import type { AncFhirClient } from '@anc/shared/src/fhir/client'
-import { FhirOutbox, useTrackerEngine, type Engine } from '@anc/shared/src/tracker'
+import { todayIn } from '@anc/shared/anc'
+import {
+    type EsignetPublicConfig,
+    exchangeStaffCode,
+    relayUnreachable,
+    type StaffSigninOutcome,
+} from '@anc/shared/esignet'
+import type * as SigninModuleType from '@anc/shared/esignet/signin'
+import type { AncFhirClient } from '@anc/shared/fhir/client'
+import { FhirOutbox, type Engine } from '@anc/shared/tracker'
+import { useTrackerEngine } from '@anc/shared/tracker/react'
 import { useConfig } from '@dhis2/app-runtime'
 import type { Bundle } from '@medplum/fhirtypes'
 import React, {
@@ -50,7 +54,7 @@ type SigninModule = typeof SigninModuleType
 let signinModule: SigninModule | undefined
 
 export async function loadSignin(): Promise<SigninModule> {
-    signinModule ??= await import('@anc/shared/src/esignet/signin')
+    signinModule ??= await import('@anc/shared/esignet/signin')
     return signinModule
 }
 
@@ -89,7 +93,7 @@ export function useSigninReady(when: 'now' | 'idle'): boolean {
 let fhirClient: Promise<AncFhirClient> | undefined
 
 function fhirClientFor(baseUrl: string): Promise<AncFhirClient> {
-    fhirClient ??= import('@anc/shared/src/fhir/client').then(
+    fhirClient ??= import('@anc/shared/fhir/client').then(
         ({ AncFhirClient }) => new AncFhirClient({ dhis2BaseUrl: baseUrl })
     )
     return fhirClient

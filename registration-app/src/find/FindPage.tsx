@@ -1,15 +1,15 @@
-import { useLoadedAncConfig } from '@anc/shared/src/config'
-import { isFailure, type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
-import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
-import { checkPhn, phnLength } from '@anc/shared/src/phn'
+import { useLoadedAncConfig } from '@anc/shared/config/react'
+import { isFailure, type VerifiedIdentity } from '@anc/shared/esignet'
+import { useLanguage } from '@anc/shared/i18n'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
+import { checkPhn, phnLength } from '@anc/shared/phn'
 import {
     searchTrackedEntities,
-    useTrackerEngine,
     type AttributeFilter,
     type TrackedEntity,
-} from '@anc/shared/src/tracker'
-import { EmptyState, ErrorState } from '@anc/shared/src/ui/States'
+} from '@anc/shared/tracker'
+import { useTrackerEngine } from '@anc/shared/tracker/react'
+import { EmptyState, ErrorState } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, InputField, NoticeBox } from '@dhis2/ui'
 import React, { useEffect, useState } from 'react'

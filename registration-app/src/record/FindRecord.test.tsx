@@ -1,5 +1,5 @@
-import { ATTRIBUTES } from '@anc/shared/src/metadata/ids'
-import { type TrackedEntity } from '@anc/shared/src/tracker'
+import { ATTRIBUTES } from '@anc/shared/metadata'
+import type { TrackedEntity } from '@anc/shared/tracker'
 import { configure, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import {

@@ -1,16 +1,10 @@
-import { useLoadedAncConfig } from '@anc/shared/src/config'
-import { isFailure } from '@anc/shared/src/esignet/outcomes'
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
-import { ATTRIBUTES, DATA_ELEMENTS, DATASTORE, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
-import {
-    trackerKeys,
-    useTrackedEntity,
-    useTrackerEngine,
-    type TrackedEntity,
-} from '@anc/shared/src/tracker'
-import { PatientBanner } from '@anc/shared/src/ui/PatientBanner'
-import { PhnCard } from '@anc/shared/src/ui/PhnCard'
-import { ErrorState } from '@anc/shared/src/ui/States'
+import { useLoadedAncConfig } from '@anc/shared/config/react'
+import { isFailure } from '@anc/shared/esignet'
+import { useLanguage } from '@anc/shared/i18n'
+import { ATTRIBUTES, DATA_ELEMENTS, DATASTORE, PROGRAM_ANC } from '@anc/shared/metadata'
+import type { TrackedEntity } from '@anc/shared/tracker'
+import { trackerKeys, useTrackedEntity, useTrackerEngine } from '@anc/shared/tracker/react'
+import { ErrorState, PatientBanner, PhnCard } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import { useQueryClient } from '@tanstack/react-query'

@@ -1,9 +1,9 @@
-import { type CalendarDate } from '@anc/shared/src/anc'
-import { type AncConfig } from '@anc/shared/src/config/anc-config'
-import { mapClaimsToAttributes } from '@anc/shared/src/claims'
-import { type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
-import { trackerToFhirBundle } from '@anc/shared/src/fhir/to-bundle'
-import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
+import type { CalendarDate } from '@anc/shared/anc'
+import type { AncConfig } from '@anc/shared/config'
+import { mapClaimsToAttributes } from '@anc/shared/claims'
+import type { VerifiedIdentity } from '@anc/shared/esignet'
+import { trackerToFhirBundle } from '@anc/shared/fhir'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
 import {
     getTrackedEntity,
     importTracker,
@@ -14,7 +14,7 @@ import {
     type FhirOutbox,
     type ImportProblems,
     type TrackedEntity,
-} from '@anc/shared/src/tracker'
+} from '@anc/shared/tracker'
 import type { Bundle } from '@medplum/fhirtypes'
 import type { FhirDelivery } from '../register/save'
 

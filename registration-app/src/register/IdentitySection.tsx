@@ -1,6 +1,6 @@
-import { type SigninFailure } from '@anc/shared/src/esignet/outcomes'
-import { SEX_CODES } from '@anc/shared/src/metadata/ids'
-import { VerifiedBadge } from '@anc/shared/src/ui/VerifiedBadge'
+import type { SigninFailure } from '@anc/shared/esignet'
+import { SEX_CODES } from '@anc/shared/metadata'
+import { VerifiedBadge } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import {
     Button,

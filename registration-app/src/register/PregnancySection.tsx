@@ -1,4 +1,4 @@
-import { formatGestationalAgeText } from '@anc/shared/src/ui/format'
+import { formatGestationalAgeText } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import { Field, InputField, Radio, TextAreaField } from '@dhis2/ui'
 import React from 'react'

@@ -1,5 +1,5 @@
-import { ATTRIBUTES, DATA_ELEMENTS } from '@anc/shared/src/metadata/ids'
-import { type TrackedEntity, type TrackerPayload } from '@anc/shared/src/tracker'
+import { ATTRIBUTES, DATA_ELEMENTS } from '@anc/shared/metadata'
+import type { TrackedEntity, TrackerPayload } from '@anc/shared/tracker'
 import { act, configure, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import {

@@ -1,17 +1,12 @@
-import { type ClaimsMappingConfig } from '@anc/shared/src/claims/config'
-import { useLoadedAncConfig } from '@anc/shared/src/config'
-import { isFailure, type StaffSigninOutcome } from '@anc/shared/src/esignet/outcomes'
+import type { ClaimsMappingConfig } from '@anc/shared/claims'
+import { useLoadedAncConfig } from '@anc/shared/config/react'
+import { isFailure, type StaffSigninOutcome } from '@anc/shared/esignet'
 import { takeVerifiedIdentity } from './verified-handoff'
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
-import { DATASTORE } from '@anc/shared/src/metadata/ids'
-import {
-    trackerKeys,
-    useTrackerEngine,
-    type ImportProblems,
-    type TrackedEntity,
-} from '@anc/shared/src/tracker'
-import { PhnCard } from '@anc/shared/src/ui/PhnCard'
-import { ErrorState } from '@anc/shared/src/ui/States'
+import { useLanguage } from '@anc/shared/i18n'
+import { DATASTORE } from '@anc/shared/metadata'
+import type { ImportProblems, TrackedEntity } from '@anc/shared/tracker'
+import { trackerKeys, useTrackerEngine } from '@anc/shared/tracker/react'
+import { ErrorState, PhnCard } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox, SingleSelectField, SingleSelectOption } from '@dhis2/ui'
 import { useQuery, useQueryClient } from '@tanstack/react-query'

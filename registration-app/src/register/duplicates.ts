@@ -1,5 +1,5 @@
-import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
-import { searchTrackedEntities, type Engine, type TrackedEntity } from '@anc/shared/src/tracker'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
+import { searchTrackedEntities, type Engine, type TrackedEntity } from '@anc/shared/tracker'
 
 export type DuplicateReason = 'sameIdentity' | 'sameNic' | 'similarPerson'
 

@@ -9,7 +9,7 @@ import {
     lmpFromEdd,
     type CalendarDate,
     type MeasurementKind,
-} from '@anc/shared/src/anc'
+} from '@anc/shared/anc'
 import {
     mapClaimsToAttributes,
     normaliseEmail,
@@ -17,11 +17,10 @@ import {
     normalisePhone,
     normaliseText,
     type ClaimsMappingConfig,
-} from '@anc/shared/src/claims'
-import { type VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
-import { ATTRIBUTES, DATA_ELEMENTS, type SexCode } from '@anc/shared/src/metadata/ids'
-import { type AttributeValue, type DataValue } from '@anc/shared/src/tracker'
-import { dataValuesOf } from '@anc/shared/src/tracker/types'
+} from '@anc/shared/claims'
+import type { VerifiedIdentity } from '@anc/shared/esignet'
+import { ATTRIBUTES, DATA_ELEMENTS, type SexCode } from '@anc/shared/metadata'
+import { type AttributeValue, type DataValue, dataValuesOf } from '@anc/shared/tracker'
 import i18n from '@dhis2/d2-i18n'
 
 /** The demographic fields of the form; each is one tracked entity attribute. */

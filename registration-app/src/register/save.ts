@@ -1,7 +1,7 @@
-import { type CalendarDate } from '@anc/shared/src/anc'
-import { type AncConfig } from '@anc/shared/src/config/anc-config'
-import { trackerToFhirBundle } from '@anc/shared/src/fhir/to-bundle'
-import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/src/metadata/ids'
+import type { CalendarDate } from '@anc/shared/anc'
+import type { AncConfig } from '@anc/shared/config'
+import { trackerToFhirBundle } from '@anc/shared/fhir'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
 import {
     importTracker,
     issuePhn,
@@ -13,7 +13,7 @@ import {
     type ImportProblems,
     type RegistrationIds,
     type TrackedEntity,
-} from '@anc/shared/src/tracker'
+} from '@anc/shared/tracker'
 import type { Bundle } from '@medplum/fhirtypes'
 import {
     PERSON_FIELDS,

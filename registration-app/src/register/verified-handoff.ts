@@ -4,7 +4,7 @@
  * In memory only: it holds her personal data, so never the URL or browser storage; a reload
  * or another tab simply asks again.
  */
-import type { VerifiedIdentity } from '@anc/shared/src/esignet/outcomes'
+import type { VerifiedIdentity } from '@anc/shared/esignet'
 
 /** Past this, the verification is too old to stand for the woman in front of the midwife. */
 const HANDOFF_MAX_AGE_SECONDS = 15 * 60

@@ -5,7 +5,7 @@ import {
     PROGRAM_ANC,
     PROGRAM_STAGES,
 } from '../metadata/ids'
-import { hasValidCheckDigit } from '../phn'
+import { hasValidCheckDigit } from '../phn/check-digits'
 import {
     escapeFilterValue,
     getTrackedEntity,

@@ -1,5 +1,6 @@
 import i18n from '@dhis2/d2-i18n'
-import { ageInYears, eddFromLmp, gestationalAgeIfAfterLmp, lmpFromEdd, todayIn } from '../anc'
+import { ageInYears, todayIn } from '../anc/dates'
+import { eddFromLmp, gestationalAgeIfAfterLmp, lmpFromEdd } from '../anc/gestation'
 
 export function formatGestationalAgeText(weeks: number, days: number): string {
     return i18n.t('{{weeks}} weeks {{days}} days', { weeks, days })
