@@ -11,7 +11,7 @@ import type { Bundle } from '@medplum/fhirtypes'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import React, { lazy, Suspense, useState, type ReactNode } from 'react'
 import { DoctorProvider, useDoctor } from './common/context'
-import { useHashRoute } from './common/routes'
+import { navigate, useRoute } from './common/routes'
 import type { FhirTransport } from './record/open-record'
 import { FindPage } from './find/FindPage'
 import { readRecent, rememberRecent } from './find/recent'
@@ -44,7 +44,7 @@ const OutboxStatus = () => {
 export const DoctorPages = () => {
     const { data } = useDataQuery<{ me: { id: string } }>(ME_QUERY)
     const userId = data?.me.id ?? 'unknown'
-    const [route, navigate] = useHashRoute()
+    const route = useRoute()
     const [recent, setRecent] = useState(() => readRecent(userId))
     const [recentFor, setRecentFor] = useState(userId)
     if (recentFor !== userId) {

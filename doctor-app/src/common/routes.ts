@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { createHashRouter } from '@anc/shared/routing'
 
 export type Route = { page: 'find' } | { page: 'patient'; phn: string }
 
@@ -9,21 +9,8 @@ export function parseRoute(hash: string): Route {
     return { page: 'find' }
 }
 
-export function routeHash(route: Route): string {
+function formatRoute(route: Route): string {
     return route.page === 'patient' ? `#/patient/${route.phn}` : '#/find'
 }
 
-export function useHashRoute(): [Route, (route: Route) => void] {
-    const [route, setRoute] = useState(() => parseRoute(window.location.hash))
-    useEffect(() => {
-        const onChange = () => setRoute(parseRoute(window.location.hash))
-        window.addEventListener('hashchange', onChange)
-        return () => window.removeEventListener('hashchange', onChange)
-    }, [])
-    return [
-        route,
-        (next) => {
-            window.location.hash = routeHash(next)
-        },
-    ]
-}
+export const { navigate, useRoute } = createHashRouter(parseRoute, formatRoute)

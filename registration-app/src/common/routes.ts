@@ -1,10 +1,8 @@
-import { useEffect, useState } from 'react'
+import { createHashRouter } from '@anc/shared/routing'
 
 /** The app's pages: `#/find`, `#/register`, `#/record/<tracked entity UID>`. */
 export type Route =
-    | { page: 'find' }
-    | { page: 'register' }
-    | { page: 'record'; trackedEntity: string; justSaved?: boolean }
+    { page: 'find' } | { page: 'register' } | { page: 'record'; trackedEntity: string }
 
 const UID = /^[A-Za-z][A-Za-z0-9]{10}$/
 
@@ -17,21 +15,9 @@ export function parseRoute(hash: string): Route {
     return { page: 'find' }
 }
 
-export function hrefOf(route: Route): string {
+function formatRoute(route: Route): string {
     if (route.page === 'record') return `#/record/${route.trackedEntity}`
     return `#/${route.page}`
 }
 
-export function navigate(route: Route): void {
-    window.location.hash = hrefOf(route)
-}
-
-export function useRoute(): Route {
-    const [route, setRoute] = useState(() => parseRoute(window.location.hash))
-    useEffect(() => {
-        const onChange = () => setRoute(parseRoute(window.location.hash))
-        window.addEventListener('hashchange', onChange)
-        return () => window.removeEventListener('hashchange', onChange)
-    }, [])
-    return route
-}
+export const { hrefOf, navigate, useRoute } = createHashRouter(parseRoute, formatRoute)
