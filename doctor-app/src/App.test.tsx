@@ -306,7 +306,7 @@ describe('recording a visit', () => {
         const { user } = await openRecord(fakeFhir([storedSearchset(te)]), te)
         await user.type(screen.getByLabelText(/Systolic blood pressure/), '400')
         expect(
-            screen.getByText('Between 50 and 300: check the value and its unit.')
+            screen.getByText('Enter a value between 50 and 300.')
         ).toBeInTheDocument()
         await user.clear(screen.getByLabelText(/Systolic blood pressure/))
         await user.type(screen.getByLabelText(/Systolic blood pressure/), '165')

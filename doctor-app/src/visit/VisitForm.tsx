@@ -8,7 +8,7 @@ import {
     type UrineProtein,
 } from '@anc/shared/anc'
 import type { AncRecordView } from '@anc/shared/fhir'
-import { formatGestationalAgeText } from '@anc/shared/ui'
+import { formatGestationalAgeText, rangeMessage } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import {
     Button,
@@ -72,23 +72,6 @@ const URINE_PROTEIN: { code: UrineProtein; label: string }[] = [
     { code: 'PLUS3', label: '+++' },
     { code: 'PLUS4', label: '++++' },
 ]
-
-export function rangeMessage(check: RangeCheck): string | undefined {
-    if (check.ok) return undefined
-    const { min, max } = check.range
-    switch (check.reason) {
-        case 'notANumber':
-            return i18n.t('Enter a number.')
-        case 'notAnInteger':
-            return i18n.t('Enter a whole number.')
-        case 'belowMinimum':
-        case 'aboveMaximum':
-            return i18n.t('Between {{min}} and {{max}}: check the value and its unit.', {
-                min,
-                max,
-            })
-    }
-}
 
 export interface VisitFormProps {
     record: AncRecordView

@@ -21,6 +21,7 @@ import {
 import type { VerifiedIdentity } from '@anc/shared/esignet'
 import { ATTRIBUTES, DATA_ELEMENTS, type SexCode } from '@anc/shared/metadata'
 import { type AttributeValue, type DataValue, dataValuesOf } from '@anc/shared/tracker'
+import { rangeMessage } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 
 /** The demographic fields of the form; each is one tracked entity attribute. */
@@ -149,22 +150,12 @@ export function applyVerifiedIdentity(
 
 export type FieldErrors = Partial<Record<PersonField | PregnancyField | 'orgUnit', string>>
 
-function rangeMessage(kind: MeasurementKind, input: string): string | undefined {
-    const check = checkMeasurement(kind, input)
-    if (check.ok) return undefined
-    const { min, max } = check.range
-    switch (check.reason) {
-        case 'notANumber':
-            return i18n.t('Enter a number.')
-        case 'notAnInteger':
-            return i18n.t('Enter a whole number.')
-        default:
-            return i18n.t('Enter a value between {{min}} and {{max}}.', { min, max })
-    }
+function rangeError(kind: MeasurementKind, input: string): string | undefined {
+    return rangeMessage(checkMeasurement(kind, input))
 }
 
 function optionalRange(kind: MeasurementKind, input: string): string | undefined {
-    return input.trim() === '' ? undefined : rangeMessage(kind, input)
+    return input.trim() === '' ? undefined : rangeError(kind, input)
 }
 
 /** The LMP the pregnancy is dated from: typed, or derived from the EDD. */
@@ -250,9 +241,9 @@ export function validatePregnancy(pregnancy: PregnancyValues, today: CalendarDat
             errors[dateField] = i18n.t('This date gives more than 45 weeks of pregnancy: check it.')
     }
     if (pregnancy.gravida.trim() === '') errors.gravida = i18n.t('Enter the gravida.')
-    else errors.gravida = rangeMessage('gravida', pregnancy.gravida)
+    else errors.gravida = rangeError('gravida', pregnancy.gravida)
     if (pregnancy.parity.trim() === '') errors.parity = i18n.t('Enter the parity.')
-    else errors.parity = rangeMessage('parity', pregnancy.parity)
+    else errors.parity = rangeError('parity', pregnancy.parity)
     if (!errors.gravida && !errors.parity) {
         // Gravida counts this pregnancy; parity counts births before it.
         if (Number(pregnancy.parity) > Number(pregnancy.gravida) - 1)

@@ -8,6 +8,8 @@ import { LanguageSwitch } from './LanguageSwitch'
 import { PatientBanner } from './PatientBanner'
 import { PendingSyncIndicator } from './PendingSyncIndicator'
 import { PhnCard } from './PhnCard'
+import { checkMeasurement } from '../anc/ranges'
+import { rangeMessage } from './format'
 import { EmptyState, ErrorState } from './States'
 import { VerifiedBadge } from './VerifiedBadge'
 import { VisitTimeline } from './VisitTimeline'
@@ -149,5 +151,19 @@ describe('LanguageSwitch', () => {
         render(<LanguageSwitch value="si_LK" onChange={jest.fn()} />)
         expect(screen.getByText('Language')).toBeInTheDocument()
         expect(screen.getByText('සිංහල')).toBeInTheDocument()
+    })
+})
+
+describe('rangeMessage', () => {
+    it('asks for a number, a whole number, or a value in the plausible range', () => {
+        expect(rangeMessage(checkMeasurement('systolic', '120'))).toBeUndefined()
+        expect(rangeMessage(checkMeasurement('systolic', '12O'))).toBe('Enter a number.')
+        expect(rangeMessage(checkMeasurement('systolic', '120.5'))).toBe('Enter a whole number.')
+        expect(rangeMessage(checkMeasurement('weightKg', '6.5'))).toBe(
+            'Enter a value between 25 and 250.'
+        )
+        expect(rangeMessage(checkMeasurement('weightKg', '650'))).toBe(
+            'Enter a value between 25 and 250.'
+        )
     })
 })

@@ -1,5 +1,5 @@
 // @anc/shared/ui: @dhis2/ui components the three apps share.
-export { formatGestationalAgeText } from './format'
+export { formatGestationalAgeText, rangeMessage } from './format'
 export { LanguageSwitch } from './LanguageSwitch'
 export { PatientBanner } from './PatientBanner'
 export { PendingSyncIndicator } from './PendingSyncIndicator'
