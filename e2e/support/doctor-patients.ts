@@ -5,7 +5,7 @@
  * enrollment and her contacts; her record is then read back from DHIS2 and mapped by shared/fhir's
  * trackerToFhirBundle into the FHIR transaction the registration app sends.
  */
-import { addDays, todayIn } from '@anc/shared/anc'
+import { addDays, clinicToday } from '@anc/shared/anc'
 import { fixtureTrackedEntity } from '@anc/shared/test-support'
 import { trackerToFhirBundle } from '@anc/shared/fhir'
 import {
@@ -70,7 +70,7 @@ export async function registerForDoctor(
     family: string,
     contacts = 2
 ): Promise<DoctorPatient> {
-    const today = todayIn()
+    const today = clinicToday()
     const lmp = addDays(today, -150)
     const reserved = (await asMidwife(
         urls,
@@ -165,7 +165,7 @@ export async function recordContactElsewhere(
     patient: DoctorPatient,
     bp: { systolic: number; diastolic: number }
 ): Promise<string> {
-    const today = todayIn()
+    const today = clinicToday()
     const event = generateUid()
     const report = (await asMidwife(urls, '/api/tracker?async=false&atomicMode=ALL', {
         method: 'POST',

@@ -3,7 +3,7 @@
  * tracked entity (with her eSignet subject for the relay's client) mapped by shared/fhir's
  * trackerToFhirBundle and sent as one transaction. Test setup only.
  */
-import { addDays, todayIn } from '@anc/shared/anc'
+import { addDays, clinicToday } from '@anc/shared/anc'
 import { fixtureTrackedEntity } from '@anc/shared/test-support'
 import { trackerToFhirBundle } from '@anc/shared/fhir'
 import { ATTRIBUTES } from '@anc/shared/metadata'
@@ -23,7 +23,7 @@ export async function registerPatient(
     given: string,
     family: string
 ): Promise<RegisteredPatient> {
-    const today = todayIn()
+    const today = clinicToday()
     // About 21 weeks pregnant: two contacts behind her, the rest of the WHO schedule ahead.
     const te = fixtureTrackedEntity(n, 2, addDays(today, -150))
     const values: Record<string, string> = {

@@ -1,11 +1,11 @@
-import { todayIn } from '@anc/shared/anc'
+import { clinicToday } from '@anc/shared/anc'
 import { useConfig } from '@dhis2/app-runtime'
 import React, { createContext, useContext, useMemo, type ReactNode } from 'react'
 import type { FhirTransport } from '../record/open-record'
 
 interface DoctorContextValue {
     fhir: FhirTransport
-    /** Today in the browser's time zone (YYYY-MM-DD); fixed in tests. */
+    /** Today in the clinics' time zone (YYYY-MM-DD); fixed in tests. */
     today: () => string
 }
 
@@ -45,7 +45,7 @@ export const DoctorProvider = ({
     const value = useMemo<DoctorContextValue>(
         () => ({
             fhir: fhir ?? lazyRouteClient(baseUrl),
-            today: today ?? (() => todayIn()),
+            today: today ?? (() => clinicToday()),
         }),
         [baseUrl, fhir, today]
     )

@@ -1,4 +1,4 @@
-import { todayIn } from '@anc/shared/anc'
+import { clinicToday } from '@anc/shared/anc'
 import {
     type EsignetPublicConfig,
     exchangeStaffCode,
@@ -38,9 +38,6 @@ export interface Services {
     now: () => Date
     outbox: FhirOutbox<Bundle>
 }
-
-/** Clinics in Sri Lanka keep one calendar: "today" is Colombo's, whatever the laptop says. */
-export const CLINIC_TIME_ZONE = 'Asia/Colombo'
 
 const ServicesContext = createContext<Services | null>(null)
 
@@ -142,7 +139,7 @@ export const RealServicesProvider = ({ children }: { children: ReactNode }) => {
                     language,
                 }),
             completeVerifyInThisWindow: makeCompleteRedirect(engine),
-            today: () => todayIn(CLINIC_TIME_ZONE),
+            today: () => clinicToday(),
             now: () => new Date(),
             outbox: new FhirOutbox<Bundle>(engine),
         }

