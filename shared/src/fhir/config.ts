@@ -7,7 +7,13 @@ import { isListMatching, isRecord, isRecordOf, storedSections } from '../stored/
  * (EDD, parity, GA, fundal height, Hb, glucose: see anc-clinical.md §4). Stored override: DHIS2
  * datastore `anc` / `fhir-config`, read with `mergeFhirMappingConfig`.
  */
-import { ATTRIBUTES, DATASTORE, DATA_ELEMENTS, PROGRAM_ANC } from '../metadata/ids'
+import {
+    ATTRIBUTES,
+    DATASTORE,
+    DATA_ELEMENTS,
+    ESIGNET_SUB_SYSTEM,
+    PROGRAM_ANC,
+} from '../metadata/ids'
 
 export const FHIR_CONFIG_DATASTORE = {
     namespace: DATASTORE.namespace,
@@ -108,7 +114,7 @@ const DE = DATA_ELEMENTS
 export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
     systems: {
         phn: 'http://fhir.health.gov.lk/ips/identifier/phn',
-        esignetSub: 'urn:esignet:sub',
+        esignetSub: ESIGNET_SUB_SYSTEM,
         nic: 'http://fhir.health.gov.lk/ips/identifier/nic',
         trackedEntity: 'urn:dhis2:trackedEntity',
         enrollment: 'urn:dhis2:enrollment',
@@ -357,7 +363,13 @@ export function mergeFhirMappingConfig(stored: unknown): {
 
     if (has('systems')) {
         const v = s.systems
-        if (
+        if (isRecord(v) && Object.hasOwn(v, 'esignetSub') && v.esignetSub !== ESIGNET_SUB_SYSTEM) {
+            // The relay looks patients up by this system and cannot read this setting.
+            fail(
+                'systems.esignetSub',
+                `is fixed (${ESIGNET_SUB_SYSTEM}): the relay finds records by it`
+            )
+        } else if (
             isRecordOf(
                 v,
                 (u, k) => Object.hasOwn(config.systems, k) && typeof u === 'string' && URI.test(u)

@@ -465,6 +465,8 @@ describe('mapping config from the datastore', () => {
     it.each<[unknown, string]>([
         [{ systems: { phn: 'has|pipe' } }, 'systems'],
         [{ systems: { unknownKind: 'urn:x:y' } }, 'systems'],
+        // The relay finds a patient's record by this system and cannot read the setting.
+        [{ systems: { esignetSub: 'urn:other:sub', phn: 'urn:x:phn' } }, 'systems.esignetSub'],
         [{ attributes: { phn: 'not a uid' } }, 'attributes'],
         [
             {
