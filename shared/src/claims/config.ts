@@ -3,7 +3,8 @@ import { type ConfigProblem } from '../stored/problem'
 import { isIntegerIn, isListMatching, isRecord, isRecordOf, storedSections } from '../stored/stored'
 /**
  * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
- * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an
+ * tracker attribute holds each of the person's fields (`attributeOf`): the one table of field to
+ * attribute that the registration form, the claims and the FHIR Patient all read. Shipped defaults below; an operator may store an
  * override in the DHIS2 datastore at DATASTORE.namespace / DATASTORE.claimsMappingKey, read with
  * `mergeClaimsMappingConfig`, which validates it and keeps the defaults for anything invalid.
  */
@@ -40,6 +41,9 @@ export const MAPPED_FIELDS: readonly MappedField[] = [
     'nic',
 ]
 
+/** Fields a registration cannot do without: an operator may move them, not drop them. */
+export const REQUIRED_FIELDS: readonly MappedField[] = ['fullName', 'birthDate', 'sex', 'sub']
+
 export interface RequestedClaim {
     claim: string
     essential: boolean
@@ -50,7 +54,11 @@ export interface ClaimsMappingConfig {
     requestedClaims: RequestedClaim[]
     /** Source claim of each field (base name; `#lang` variants are found automatically). */
     claimOf: Record<MappedField, string>
-    /** Target attribute UID of each field; a field left out is not mapped. */
+    /**
+     * The attribute UID that holds each field; a field left out is not stored at all (no claim
+     * fills it, the form does not ask for it, FHIR does not carry it). REQUIRED_FIELDS always
+     * have one.
+     */
     attributeOf: Partial<Record<MappedField, string>>
     /** UI locale (2-letter) → eSignet language tags to look for, in preference order. */
     languages: Record<string, string[]>
@@ -212,13 +220,18 @@ export function mergeClaimsMappingConfig(stored: unknown): {
                 (uid, k) =>
                     (MAPPED_FIELDS as readonly string[]).includes(k) &&
                     (uid === null || (typeof uid === 'string' && UID.test(uid)))
-            )
+            ) &&
+            REQUIRED_FIELDS.every((field) => v[field] !== null)
         ) {
             for (const [k, uid] of Object.entries(v)) {
                 if (uid === null) delete config.attributeOf[k as MappedField]
                 else config.attributeOf[k as MappedField] = uid as string
             }
-        } else fail('attributeOf', 'must map known fields to DHIS2 UIDs (or null)')
+        } else
+            fail(
+                'attributeOf',
+                `must map known fields to DHIS2 UIDs (or null, except ${REQUIRED_FIELDS.join(', ')})`
+            )
     }
     if (has('languages')) {
         const v = s.languages
