@@ -66,7 +66,7 @@ export function storedSearchset(
     extraObservationsPerContact = 0,
     config: FhirMappingConfig = DEFAULT_FHIR_MAPPING
 ): Bundle {
-    const { bundle } = trackerToFhirBundle({ trackedEntity: te, today: TODAY }, config)
+    const { bundle } = trackerToFhirBundle({ trackedEntity: te, today: TODAY }, { fhir: config })
     const ids = new Map<string, string>()
     for (const e of bundle.entry ?? [])
         if (e.fullUrl && e.resource)

@@ -40,7 +40,7 @@ interface MetadataObject extends Json {
 function mappedBundle() {
     const { bundle } = trackerToFhirBundle(
         { trackedEntity: fixtureTrackedEntity(1, 8), today: TODAY },
-        DEFAULT_FHIR_MAPPING
+        { fhir: DEFAULT_FHIR_MAPPING }
     )
     return bundle as unknown as {
         entry: { resource: Json; request?: { method: string; url: string } }[]

@@ -96,14 +96,11 @@ export async function sendToFhir(
         today: CalendarDate
         outbox: FhirOutbox<Bundle>
         pushFhir: (b: Bundle) => Promise<unknown>
-        config: Pick<AncConfig, 'fhir'>
+        config: Pick<AncConfig, 'fhir' | 'claims'>
     },
     trackedEntity: TrackedEntity
 ): Promise<FhirDelivery> {
-    const { bundle } = trackerToFhirBundle(
-        { trackedEntity, today: options.today },
-        options.config.fhir
-    )
+    const { bundle } = trackerToFhirBundle({ trackedEntity, today: options.today }, options.config)
     try {
         const phn = trackedEntity.attributes.find((a) => a.attribute === ATTRIBUTES.phn)?.value
         const delivery = await pushOrQueue(options.outbox, options.pushFhir, bundle, {

@@ -112,7 +112,7 @@ export async function saveRegistration(options: {
         return { kind: 'rejected', problems: result.problems }
     }
     const trackedEntity = payload.trackedEntities?.[0] as TrackedEntity
-    const { bundle } = trackerToFhirBundle({ trackedEntity, today }, config.fhir)
+    const { bundle } = trackerToFhirBundle({ trackedEntity, today }, config)
     let fhir: FhirDelivery
     try {
         const delivery = await pushOrQueue(options.outbox, options.pushFhir, bundle, {

@@ -7,13 +7,7 @@ import { isListMatching, isRecord, isRecordOf, storedSections } from '../stored/
  * (EDD, parity, GA, fundal height, Hb, glucose: see anc-clinical.md §4). Stored override: DHIS2
  * datastore `anc` / `fhir-config`, read with `mergeFhirMappingConfig`.
  */
-import {
-    ATTRIBUTES,
-    DATASTORE,
-    DATA_ELEMENTS,
-    ESIGNET_SUB_SYSTEM,
-    PROGRAM_ANC,
-} from '../metadata/ids'
+import { DATASTORE, DATA_ELEMENTS, ESIGNET_SUB_SYSTEM, PROGRAM_ANC } from '../metadata/ids'
 
 export const FHIR_CONFIG_DATASTORE = {
     namespace: DATASTORE.namespace,
@@ -65,19 +59,6 @@ export interface FhirMappingConfig {
     /** Send the NIC identifier (it is stored only with consent; this switch can withhold it). */
     shareNic: boolean
     program: string
-    attributes: {
-        phn: string
-        esignetSub: string
-        nic: string
-        fullName: string
-        givenName: string
-        familyName: string
-        birthDate: string
-        sex: string
-        phone: string
-        email: string
-        address: string
-    }
     /** Option code of the sex option set → FHIR administrative gender. */
     genderCodes: Record<string, 'female' | 'male' | 'other' | 'unknown'>
     pregnancy: {
@@ -125,19 +106,6 @@ export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
     patientProfiles: [],
     shareNic: true,
     program: PROGRAM_ANC,
-    attributes: {
-        phn: ATTRIBUTES.phn,
-        esignetSub: ATTRIBUTES.esignetSub,
-        nic: ATTRIBUTES.nic,
-        fullName: ATTRIBUTES.fullName,
-        givenName: ATTRIBUTES.givenName,
-        familyName: ATTRIBUTES.familyName,
-        birthDate: ATTRIBUTES.birthDate,
-        sex: ATTRIBUTES.sex,
-        phone: ATTRIBUTES.phone,
-        email: ATTRIBUTES.email,
-        address: ATTRIBUTES.address,
-    },
     genderCodes: { FEMALE: 'female', MALE: 'male', OTHER: 'other', UNKNOWN: 'unknown' },
     pregnancy: {
         lmpDataElement: DE.lmp,
@@ -388,16 +356,8 @@ export function mergeFhirMappingConfig(stored: unknown): {
         else fail('shareNic', 'must be true or false')
     }
     if (has('attributes')) {
-        const v = s.attributes
-        if (
-            isRecordOf(
-                v,
-                (u, k) =>
-                    Object.hasOwn(config.attributes, k) && typeof u === 'string' && UID.test(u)
-            )
-        ) {
-            Object.assign(config.attributes, v)
-        } else fail('attributes', 'must map known fields to DHIS2 UIDs')
+        // One table says which attribute holds which field, for the form and for FHIR alike.
+        fail('attributes', 'ignored: set the attribute of each field in claims-mapping attributeOf')
     }
     if (has('genderCodes')) {
         const v = s.genderCodes

@@ -111,7 +111,7 @@ function cases(): Record<string, () => unknown> {
         config.genderCodes = { FEMALE: 'other' }
         return trackerToFhirBundle(
             { trackedEntity: fixtureTrackedEntity(14, 7), today: at(38) },
-            config
+            { fhir: config }
         )
     }
     return out

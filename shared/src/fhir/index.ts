@@ -1,6 +1,7 @@
 // @anc/shared/fhir: tracker to FHIR bundles and back, the FHIR mapping settings, and the
 // errors of FHIR requests. The client itself (fhirclient) is @anc/shared/fhir/client, loaded
 // on first use.
+export { appointmentEntries } from './appointment-entries'
 export { batchGet, unwrapBatchEntry } from './batch'
 export {
     DEFAULT_FHIR_MAPPING,
@@ -8,6 +9,7 @@ export {
     type FhirMappingConfig,
     type ObservationMapping,
 } from './config'
+export { contactEntries } from './contact-entries'
 export { FhirClientError, isFhirUnreachable } from './errors'
 export {
     bundleToAncRecord,
@@ -15,4 +17,5 @@ export {
     type ContactView,
     type ObservationValue,
 } from './from-bundle'
+export { episodeUrn, readPregnancy } from './pregnancy'
 export { trackerToFhirBundle } from './to-bundle'
