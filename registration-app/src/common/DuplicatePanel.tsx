@@ -1,9 +1,10 @@
-import { ATTRIBUTES } from '@anc/shared/metadata'
+import { useLoadedAncConfig } from '@anc/shared/config/react'
 import i18n from '@dhis2/d2-i18n'
 import { Button, NoticeBox } from '@dhis2/ui'
 import { PersonFacts } from './PersonFacts'
 import React from 'react'
-import { attributeValue, isCertainDuplicate, type DuplicateCandidate } from '../register/duplicates'
+import { isCertainDuplicate, type DuplicateCandidate } from '../register/duplicates'
+import { personValue } from './person'
 
 const reasonText = (reason: string): string => {
     switch (reason) {
@@ -31,6 +32,7 @@ export const DuplicatePanel = ({
     onRegisterAnyway,
     acknowledged,
 }: DuplicatePanelProps) => {
+    const { claims } = useLoadedAncConfig()
     const certain = candidates.some(isCertainDuplicate)
     return (
         <div role="alert" data-test="duplicate-panel">
@@ -53,7 +55,7 @@ export const DuplicatePanel = ({
                         const te = candidate.trackedEntity
                         return (
                             <li key={te.trackedEntity}>
-                                <strong>{attributeValue(te, ATTRIBUTES.fullName) ?? '—'}</strong>{' '}
+                                <strong>{personValue(te, claims, 'fullName') ?? '—'}</strong>{' '}
                                 <PersonFacts te={te} />{' '}
                                 <em>({candidate.reasons.map(reasonText).join(', ')})</em>{' '}
                                 <Button

@@ -4,17 +4,17 @@ import { formatPhnForDisplay } from '@anc/shared/phn'
 import type { TrackedEntity } from '@anc/shared/tracker'
 import i18n from '@dhis2/d2-i18n'
 import React from 'react'
-import { attributeValue } from '../register/duplicates'
+import { attributeValue, personValue } from './person'
 
 /** Date of birth and PHN (in the operator's grouping): what tells two women apart in a list. */
 export const PersonFacts = ({ te }: { te: TrackedEntity }) => {
-    const { phn: phnConfig } = useLoadedAncConfig()
+    const { phn: phnConfig, claims } = useLoadedAncConfig()
     const phn = attributeValue(te, ATTRIBUTES.phn)
     return (
         <>
             <span>
                 {i18n.t('born {{date}}', {
-                    date: attributeValue(te, ATTRIBUTES.birthDate) ?? '—',
+                    date: personValue(te, claims, 'birthDate') ?? '—',
                 })}
             </span>
             {phn ? (

@@ -1,8 +1,10 @@
 import { fetchStaffRelayConfig } from '@anc/shared/esignet'
-import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
+import type { ClaimsMappingConfig } from '@anc/shared/claims'
+import { PROGRAM_ANC } from '@anc/shared/metadata'
 import type { TrackedEntity } from '@anc/shared/tracker'
 import { useTrackerEngine } from '@anc/shared/tracker/react'
 import { useQuery } from '@tanstack/react-query'
+import { personValue } from './person'
 
 export interface Clinic {
     id: string
@@ -94,6 +96,9 @@ export function useRecentRegistrations(orgUnits: string[]) {
     })
 }
 
-export function displayName(te: TrackedEntity): string {
-    return te.attributes.find((a) => a.attribute === ATTRIBUTES.fullName)?.value ?? '—'
+export function displayName(
+    te: TrackedEntity,
+    claims: Pick<ClaimsMappingConfig, 'attributeOf'>
+): string {
+    return personValue(te, claims, 'fullName') ?? '—'
 }

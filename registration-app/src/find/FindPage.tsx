@@ -1,3 +1,4 @@
+import { requiredAttribute } from '@anc/shared/claims'
 import { useLoadedAncConfig } from '@anc/shared/config/react'
 import { isFailure, type VerifiedIdentity } from '@anc/shared/esignet'
 import { useLanguage } from '@anc/shared/i18n'
@@ -37,22 +38,25 @@ type SearchState =
       }
     | { status: 'failed'; message: string }
 
-const ResultList = ({ results }: { results: TrackedEntity[] }) => (
-    <ul className="reg-results">
-        {results.map((te) => (
-            <li key={te.trackedEntity}>
-                <a href={`#/record/${te.trackedEntity}`}>{displayName(te)}</a>{' '}
-                <PersonFacts te={te} />
-            </li>
-        ))}
-    </ul>
-)
+const ResultList = ({ results }: { results: TrackedEntity[] }) => {
+    const { claims } = useLoadedAncConfig()
+    return (
+        <ul className="reg-results">
+            {results.map((te) => (
+                <li key={te.trackedEntity}>
+                    <a href={`#/record/${te.trackedEntity}`}>{displayName(te, claims)}</a>{' '}
+                    <PersonFacts te={te} />
+                </li>
+            ))}
+        </ul>
+    )
+}
 
 /** Find first: an existing record is opened rather than re-entered. */
 export const FindPage = () => {
     const engine = useTrackerEngine()
     const services = useServices()
-    const { phn: phnConfig } = useLoadedAncConfig()
+    const { phn: phnConfig, claims } = useLoadedAncConfig()
     const [language] = useLanguage()
     const relayConfig = useRelayConfig()
     const signinReady = useSigninReady('idle')
@@ -124,8 +128,12 @@ export const FindPage = () => {
         setNameError(undefined)
         void run(
             [
-                { attribute: ATTRIBUTES.birthDate, value: birthDate },
-                { attribute: ATTRIBUTES.fullName, operator: 'like', value: name.trim() },
+                { attribute: requiredAttribute(claims, 'birthDate'), value: birthDate },
+                {
+                    attribute: requiredAttribute(claims, 'fullName'),
+                    operator: 'like',
+                    value: name.trim(),
+                },
             ],
             'name'
         )
@@ -143,7 +151,7 @@ export const FindPage = () => {
                 }
                 if (outcome.kind !== 'verified') return
                 void run(
-                    [{ attribute: ATTRIBUTES.esignetSub, value: outcome.sub }],
+                    [{ attribute: requiredAttribute(claims, 'sub'), value: outcome.sub }],
                     'identity',
                     outcome
                 )

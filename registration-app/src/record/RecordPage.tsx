@@ -11,7 +11,7 @@ import { useQueryClient } from '@tanstack/react-query'
 import React, { useState } from 'react'
 import { DuplicatePanel } from '../common/DuplicatePanel'
 import { takeFlash } from '../common/flash'
-import { attributeValue } from '../register/duplicates'
+import { attributeValue, personValue } from '../common/person'
 import { useRelayConfig } from '../common/queries'
 import { sendToFhir, verifyExistingRecord } from './verify-later'
 import { navigate } from '../common/routes'
@@ -70,7 +70,8 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
     }
     const value = (attribute: string) => attributeValue(te, attribute)
     const verified = value(ATTRIBUTES.verificationStatus) === 'VERIFIED'
-    const name = value(ATTRIBUTES.fullName) ?? '—'
+    const name = personValue(te, config.claims, 'fullName') ?? '—'
+    const birthDate = personValue(te, config.claims, 'birthDate')
     const phn = value(ATTRIBUTES.phn)
     const today = services.today()
     const refresh = () => queryClient.invalidateQueries({ queryKey: trackerKeys.all })
@@ -169,7 +170,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                 {...(value(ATTRIBUTES.verifiedAt)
                     ? { verifiedAt: value(ATTRIBUTES.verifiedAt) }
                     : {})}
-                {...(value(ATTRIBUTES.birthDate) ? { birthDate: value(ATTRIBUTES.birthDate) } : {})}
+                {...(birthDate ? { birthDate } : {})}
                 {...(phn ? { phn } : {})}
                 phnConfig={config.phn}
                 {...(firstContactValue(te, DATA_ELEMENTS.lmp)
@@ -225,9 +226,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                     phn={phn}
                     phnConfig={config.phn}
                     name={name}
-                    {...(value(ATTRIBUTES.birthDate)
-                        ? { birthDate: value(ATTRIBUTES.birthDate) }
-                        : {})}
+                    {...(birthDate ? { birthDate } : {})}
                 />
             ) : null}
         </div>

@@ -1,6 +1,6 @@
 import type { CalendarDate } from '@anc/shared/anc'
 import type { AncConfig } from '@anc/shared/config'
-import { mapClaimsToAttributes } from '@anc/shared/claims'
+import { mapClaimsToAttributes, requiredAttribute } from '@anc/shared/claims'
 import type { VerifiedIdentity } from '@anc/shared/esignet'
 import { trackerToFhirBundle } from '@anc/shared/fhir'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
@@ -24,11 +24,16 @@ export type VerifyLaterOutcome =
     | { kind: 'duplicate'; existing: TrackedEntity[] }
     | { kind: 'rejected'; problems: ImportProblems }
 
-async function recordsWithSub(engine: Engine, sub: string, except: string) {
+async function recordsWithSub(
+    engine: Engine,
+    attribute: string,
+    sub: string,
+    except: string
+): Promise<TrackedEntity[]> {
     const page = await searchTrackedEntities(engine, {
         program: PROGRAM_ANC,
         orgUnitMode: 'ACCESSIBLE',
-        filters: [{ attribute: ATTRIBUTES.esignetSub, value: sub }],
+        filters: [{ attribute, value: sub }],
     })
     return page.trackedEntities.filter((te) => te.trackedEntity !== except)
 }
@@ -50,7 +55,8 @@ export async function verifyExistingRecord(options: {
     config: AncConfig
 }): Promise<VerifyLaterOutcome> {
     const { engine, trackedEntity: te, identity } = options
-    const others = await recordsWithSub(engine, identity.sub, te.trackedEntity)
+    const subAttribute = requiredAttribute(options.config.claims, 'sub')
+    const others = await recordsWithSub(engine, subAttribute, identity.sub, te.trackedEntity)
     if (others.length > 0) return { kind: 'duplicate', existing: others }
     const mapped = mapClaimsToAttributes(
         { ...identity.claims, sub: identity.sub },
@@ -61,7 +67,7 @@ export async function verifyExistingRecord(options: {
     ).toISOString()
     const updates: AttributeValue[] = [
         ...Object.entries(mapped.values).map(([attribute, value]) => ({ attribute, value })),
-        { attribute: ATTRIBUTES.esignetSub, value: identity.sub },
+        { attribute: subAttribute, value: identity.sub },
         { attribute: ATTRIBUTES.verificationStatus, value: 'VERIFIED' },
         { attribute: ATTRIBUTES.verifiedAt, value: verifiedAt },
     ]
@@ -77,10 +83,15 @@ export async function verifyExistingRecord(options: {
         ],
     })
     if (!result.ok) {
-        if (result.problems.duplicateAttributes.includes(ATTRIBUTES.esignetSub)) {
+        if (result.problems.duplicateAttributes.includes(subAttribute)) {
             return {
                 kind: 'duplicate',
-                existing: await recordsWithSub(engine, identity.sub, te.trackedEntity),
+                existing: await recordsWithSub(
+                    engine,
+                    subAttribute,
+                    identity.sub,
+                    te.trackedEntity
+                ),
             }
         }
         return { kind: 'rejected', problems: result.problems }

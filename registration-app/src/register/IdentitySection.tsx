@@ -33,6 +33,8 @@ const sexLabel = (code: string): string => {
 }
 
 export interface IdentitySectionProps {
+    /** The fields the operator's claims mapping stores (others are not asked for). */
+    fields: ReadonlySet<PersonField>
     person: PersonValues
     verification: Verification | null
     verifyState: VerifyState
@@ -46,6 +48,7 @@ export interface IdentitySectionProps {
 }
 
 export const IdentitySection = ({
+    fields,
     person,
     verification,
     verifyState,
@@ -61,21 +64,22 @@ export const IdentitySection = ({
         field: PersonField,
         label: string,
         extra: { type?: 'date' | 'tel' | 'email'; required?: boolean; helpText?: string } = {}
-    ) => (
-        <InputField
-            name={field}
-            label={label}
-            value={person[field]}
-            type={extra.type ?? 'text'}
-            required={extra.required}
-            readOnly={locked.has(field)}
-            helpText={locked.has(field) ? i18n.t('Verified with national ID') : extra.helpText}
-            error={Boolean(errors[field])}
-            validationText={errors[field]}
-            onChange={({ value }: { value?: string }) => onChange(field, value ?? '')}
-            dataTest={`field-${field}`}
-        />
-    )
+    ) =>
+        fields.has(field) ? (
+            <InputField
+                name={field}
+                label={label}
+                value={person[field]}
+                type={extra.type ?? 'text'}
+                required={extra.required}
+                readOnly={locked.has(field)}
+                helpText={locked.has(field) ? i18n.t('Verified with national ID') : extra.helpText}
+                error={Boolean(errors[field])}
+                validationText={errors[field]}
+                onChange={({ value }: { value?: string }) => onChange(field, value ?? '')}
+                dataTest={`field-${field}`}
+            />
+        ) : null
     return (
         <section aria-labelledby="identity-heading" className="reg-section">
             <h2 id="identity-heading">{i18n.t('Identity')}</h2>
@@ -190,16 +194,20 @@ export const IdentitySection = ({
                     helpText: i18n.t('Only if she agrees to share it.'),
                 })}
             </div>
-            <TextAreaField
-                name="address"
-                label={i18n.t('Address')}
-                value={person.address}
-                readOnly={locked.has('address')}
-                helpText={locked.has('address') ? i18n.t('Verified with national ID') : undefined}
-                rows={2}
-                onChange={({ value }: { value?: string }) => onChange('address', value ?? '')}
-                dataTest="field-address"
-            />
+            {fields.has('address') ? (
+                <TextAreaField
+                    name="address"
+                    label={i18n.t('Address')}
+                    value={person.address}
+                    readOnly={locked.has('address')}
+                    helpText={
+                        locked.has('address') ? i18n.t('Verified with national ID') : undefined
+                    }
+                    rows={2}
+                    onChange={({ value }: { value?: string }) => onChange('address', value ?? '')}
+                    dataTest="field-address"
+                />
+            ) : null}
         </section>
     )
 }

@@ -347,6 +347,40 @@ describe("the operator's settings from the DHIS2 datastore", () => {
         expect(within(card).getByText('00000 00018')).toBeInTheDocument()
     })
 
+    it("the claims mapping's attributeOf decides where each field is kept: form, DHIS2 and FHIR alike", async () => {
+        // The operator keeps the mobile number in another attribute and does not store email.
+        const dhis2 = fakeDhis2({
+            config: { 'claims-mapping': { attributeOf: { phone: 'ancAttrMob1', email: null } } },
+        })
+        const pushFhir = jest.fn().mockResolvedValue({ resourceType: 'Bundle' })
+        renderApp(dhis2, {
+            verifyIdentity: verified({ ...NIMALI_CLAIMS, phone_number: '077 123 4567' }),
+            pushFhir,
+        })
+        const user = userEvent.setup()
+        expect(document.querySelector('[name="email"]')).toBeNull()
+        await user.click(await waitForVerifyReady())
+        await screen.findByTestId('verified-badge')
+        // The verified phone reaches the form (locked), though it lives in another attribute.
+        expect(input('phone')).toHaveValue('+94771234567')
+        expect(input('phone')).toHaveAttribute('readonly')
+        await fillPregnancy()
+        await waitFor(() =>
+            expect(screen.queryByText('Checking for an existing record…')).toBeNull()
+        )
+        await user.click(screen.getByRole('button', { name: 'Save and issue PHN' }))
+        await screen.findByText('Saved in DHIS2 and in the national record')
+
+        expect(screen.queryByText(/were ignored/)).toBeNull()
+        const payload = dhis2.requests.find((r) => r.resource === 'tracker')?.data as TrackerPayload
+        const attrs = payload.trackedEntities?.[0]?.attributes ?? []
+        expect(attrs).toContainEqual({ attribute: 'ancAttrMob1', value: '+94771234567' })
+        expect(attrs.some((a) => a.attribute === ATTRIBUTES.phone)).toBe(false)
+        expect(attrs.some((a) => a.attribute === ATTRIBUTES.email)).toBe(false)
+        const patient = pushedPatient(pushFhir) as { telecom?: unknown[] }
+        expect(patient.telecom).toEqual([{ system: 'phone', value: '+94771234567', use: 'mobile' }])
+    })
+
     it('a refused setting: she is warned, and the default is used', async () => {
         const dhis2 = fakeDhis2({ config: { 'phn-config': { algorithm: 'crc32' } } })
         renderApp(dhis2, { verifyIdentity: verified() })

@@ -25,7 +25,7 @@ import {
     applyVerifiedIdentity,
     emptyForm,
     normalisedPerson,
-    PERSON_FIELDS,
+    storedPersonFields,
     validateForm,
     validatePerson,
     type FieldErrors,
@@ -124,17 +124,17 @@ export const RegisterPage = () => {
         queryKey: duplicateKey(dupQuery),
         enabled: dupQuery !== null,
         staleTime: Infinity,
-        queryFn: ({ signal }) => findDuplicates(engine, dupQuery as DuplicateQuery, signal),
+        queryFn: ({ signal }) =>
+            findDuplicates(engine, dupQuery as DuplicateQuery, config.claims, signal),
     })
     const candidates: DuplicateCandidate[] = dupQuery ? (duplicates.data ?? []) : []
 
     const errors: FieldErrors = submitted ? validateForm(form, today, config.claims) : {}
     if (saveState.status === 'rejected') {
+        const stored = [...storedPersonFields(config.claims)]
         for (const [uid, messages] of Object.entries(saveState.problems.fields)) {
-            const field = Object.entries(PERSON_FIELDS).find(
-                ([, attribute]) => attribute === uid
-            )?.[0]
-            if (field) errors[field as PersonField] = messages.join(' ')
+            const field = stored.find(([, attribute]) => attribute === uid)?.[0]
+            if (field) errors[field] = messages.join(' ')
         }
     }
 
@@ -224,7 +224,8 @@ export const RegisterPage = () => {
                 ? await queryClient.fetchQuery({
                       queryKey: duplicateKey(current),
                       staleTime: Infinity,
-                      queryFn: ({ signal }) => findDuplicates(engine, current, signal),
+                      queryFn: ({ signal }) =>
+                          findDuplicates(engine, current, config.claims, signal),
                   })
                 : []
             if (found.some(isCertainDuplicate) || (found.length > 0 && !acknowledgedSimilar)) {
@@ -357,6 +358,7 @@ export const RegisterPage = () => {
             }}
         >
             <IdentitySection
+                fields={new Set(storedPersonFields(config.claims).keys())}
                 person={form.person}
                 verification={form.verification}
                 verifyState={verifyState}

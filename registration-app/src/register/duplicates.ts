@@ -1,5 +1,7 @@
-import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
+import { requiredAttribute, type ClaimsMappingConfig } from '@anc/shared/claims'
+import { PROGRAM_ANC } from '@anc/shared/metadata'
 import { searchTrackedEntities, type Engine, type TrackedEntity } from '@anc/shared/tracker'
+import { personValue } from '../common/person'
 
 export type DuplicateReason = 'sameIdentity' | 'sameNic' | 'similarPerson'
 
@@ -62,10 +64,6 @@ export function namesAreClose(a: string, b: string): boolean {
     )
 }
 
-export function attributeValue(te: TrackedEntity, attribute: string): string | undefined {
-    return te.attributes.find((a) => a.attribute === attribute)?.value ?? undefined
-}
-
 const SEARCH = { program: PROGRAM_ANC, orgUnitMode: 'ACCESSIBLE' as const, pageSize: 20 }
 
 /**
@@ -77,28 +75,27 @@ const SEARCH = { program: PROGRAM_ANC, orgUnitMode: 'ACCESSIBLE' as const, pageS
 export async function findDuplicates(
     engine: Pick<Engine, 'query'>,
     query: DuplicateQuery,
+    claims: Pick<ClaimsMappingConfig, 'attributeOf'>,
     signal?: AbortSignal
 ): Promise<DuplicateCandidate[]> {
     const searches: { reason: DuplicateReason; filters: { attribute: string; value: string }[] }[] =
         []
+    const { nic, phone } = claims.attributeOf
     if (query.sub) {
         searches.push({
             reason: 'sameIdentity',
-            filters: [{ attribute: ATTRIBUTES.esignetSub, value: query.sub }],
+            filters: [{ attribute: requiredAttribute(claims, 'sub'), value: query.sub }],
         })
     }
-    if (query.nic) {
-        searches.push({
-            reason: 'sameNic',
-            filters: [{ attribute: ATTRIBUTES.nic, value: query.nic }],
-        })
+    if (query.nic && nic) {
+        searches.push({ reason: 'sameNic', filters: [{ attribute: nic, value: query.nic }] })
     }
-    if (query.phone && query.birthDate) {
+    if (query.phone && query.birthDate && phone) {
         searches.push({
             reason: 'similarPerson',
             filters: [
-                { attribute: ATTRIBUTES.birthDate, value: query.birthDate },
-                { attribute: ATTRIBUTES.phone, value: query.phone },
+                { attribute: requiredAttribute(claims, 'birthDate'), value: query.birthDate },
+                { attribute: phone, value: query.phone },
             ],
         })
     }
@@ -117,7 +114,7 @@ export async function findDuplicates(
         for (const te of page.trackedEntities) {
             if (
                 reason === 'similarPerson' &&
-                !namesAreClose(attributeValue(te, ATTRIBUTES.fullName) ?? '', query.fullName)
+                !namesAreClose(personValue(te, claims, 'fullName') ?? '', query.fullName)
             )
                 continue
             const candidate = byUid.get(te.trackedEntity) ?? { trackedEntity: te, reasons: [] }

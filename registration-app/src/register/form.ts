@@ -11,12 +11,15 @@ import {
     type MeasurementKind,
 } from '@anc/shared/anc'
 import {
-    mapClaimsToAttributes,
+    MAPPED_FIELDS,
+    mapClaimsToFields,
     normaliseEmail,
     normaliseNic,
     normalisePhone,
     normaliseText,
+    requiredAttribute,
     type ClaimsMappingConfig,
+    type MappedField,
 } from '@anc/shared/claims'
 import type { VerifiedIdentity } from '@anc/shared/esignet'
 import { ATTRIBUTES, DATA_ELEMENTS, type SexCode } from '@anc/shared/metadata'
@@ -24,21 +27,25 @@ import { type AttributeValue, type DataValue, dataValuesOf } from '@anc/shared/t
 import { rangeMessage } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 
-/** The demographic fields of the form; each is one tracked entity attribute. */
-export const PERSON_FIELDS = {
-    fullName: ATTRIBUTES.fullName,
-    givenName: ATTRIBUTES.givenName,
-    familyName: ATTRIBUTES.familyName,
-    birthDate: ATTRIBUTES.birthDate,
-    sex: ATTRIBUTES.sex,
-    phone: ATTRIBUTES.phone,
-    email: ATTRIBUTES.email,
-    address: ATTRIBUTES.address,
-    nic: ATTRIBUTES.nic,
-} as const
-
-export type PersonField = keyof typeof PERSON_FIELDS
+/**
+ * The demographic fields of the form: the claims mapping's fields but the eSignet subject (set
+ * only by verification). Which attribute holds each is the mapping's `attributeOf`, the table the
+ * claims and the FHIR Patient read too; a field it gives no attribute is not asked for.
+ */
+export type PersonField = Exclude<MappedField, 'sub'>
 export type PersonValues = Record<PersonField, string>
+
+export const PERSON_FIELDS = MAPPED_FIELDS.filter((field): field is PersonField => field !== 'sub')
+
+/** The fields this operator's mapping stores (each with its attribute), in form order. */
+export function storedPersonFields(claims: ClaimsMappingConfig): Map<PersonField, string> {
+    const stored = new Map<PersonField, string>()
+    for (const field of PERSON_FIELDS) {
+        const uid = claims.attributeOf[field]
+        if (uid !== undefined) stored.set(field, uid)
+    }
+    return stored
+}
 
 export const PREGNANCY_FIELDS = [
     'lmp',
@@ -106,10 +113,6 @@ export function emptyForm(orgUnit = ''): RegistrationForm {
     }
 }
 
-const FIELD_OF_ATTRIBUTE = new Map<string, PersonField>(
-    Object.entries(PERSON_FIELDS).map(([field, uid]) => [uid, field as PersonField])
-)
-
 /**
  * Applies a verified identity: verified claims fill and lock their fields; every other field
  * (a voluntary claim she declined, or one that could not be read) is cleared and stays editable,
@@ -121,23 +124,23 @@ export function applyVerifiedIdentity(
     identity: VerifiedIdentity,
     options: { locale: string; today: CalendarDate; now: Date; claims: ClaimsMappingConfig }
 ): RegistrationForm {
-    const mapped = mapClaimsToAttributes(
+    const mapped = mapClaimsToFields(
         { ...identity.claims, sub: identity.sub },
         { config: options.claims, locale: options.locale, today: options.today }
     )
     const person: PersonValues = { ...form.person }
     const locked: PersonField[] = []
-    for (const [uid, value] of Object.entries(mapped.values)) {
-        const field = FIELD_OF_ATTRIBUTE.get(uid)
-        if (!field) continue
+    for (const field of PERSON_FIELDS) {
+        const value = mapped.fields[field]
+        if (value === undefined) continue
         person[field] = value
-        if (mapped.verifiedAttributes.includes(uid)) locked.push(field)
+        locked.push(field)
     }
     return {
         ...form,
         person,
         verification: {
-            sub: mapped.values[ATTRIBUTES.esignetSub] ?? identity.sub,
+            sub: mapped.fields.sub ?? identity.sub,
             verifiedAt: (identity.authTime
                 ? new Date(identity.authTime * 1000)
                 : options.now
@@ -316,14 +319,17 @@ export function registrationAttributes(
 ): AttributeValue[] {
     const person = normalisedPerson(form.person, claims)
     const attributes: AttributeValue[] = []
-    for (const [field, uid] of Object.entries(PERSON_FIELDS)) {
-        const value = person[field as PersonField]
+    for (const [field, uid] of storedPersonFields(claims)) {
+        const value = person[field]
         if (value !== '') attributes.push({ attribute: uid, value })
     }
     attributes.push({ attribute: ATTRIBUTES.phn, value: phn.phn })
     attributes.push({ attribute: ATTRIBUTES.phnSerial, value: phn.serial })
     if (form.verification) {
-        attributes.push({ attribute: ATTRIBUTES.esignetSub, value: form.verification.sub })
+        attributes.push({
+            attribute: requiredAttribute(claims, 'sub'),
+            value: form.verification.sub,
+        })
         attributes.push({ attribute: ATTRIBUTES.verificationStatus, value: 'VERIFIED' })
         attributes.push({ attribute: ATTRIBUTES.verifiedAt, value: form.verification.verifiedAt })
     } else {

@@ -1,6 +1,7 @@
 import type { CalendarDate } from '@anc/shared/anc'
 import type { AncConfig } from '@anc/shared/config'
 import { trackerToFhirBundle } from '@anc/shared/fhir'
+import { requiredAttribute } from '@anc/shared/claims'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
 import {
     importTracker,
@@ -16,10 +17,10 @@ import {
 } from '@anc/shared/tracker'
 import type { Bundle } from '@medplum/fhirtypes'
 import {
-    PERSON_FIELDS,
     firstContactDataValues,
     pregnancySummary,
     registrationAttributes,
+    storedPersonFields,
     type RegistrationForm,
 } from './form'
 
@@ -46,11 +47,6 @@ export type SaveOutcome =
     | { kind: 'duplicate'; attribute: string; existing: TrackedEntity[] }
     | { kind: 'rejected'; problems: ImportProblems }
 
-const KNOWN_FIELDS = [...Object.values(PERSON_FIELDS), ATTRIBUTES.phn, ATTRIBUTES.esignetSub]
-
-/** Unique attributes whose collision means "this person is already registered". */
-const IDENTITY_ATTRIBUTES = [ATTRIBUTES.esignetSub, ATTRIBUTES.nic]
-
 /**
  * Saves a completed registration in at most three requests: issue the PHN, one atomic tracker
  * import (person + ANC enrollment + first contact), one FHIR transaction through the route
@@ -69,6 +65,13 @@ export async function saveRegistration(options: {
     signal?: AbortSignal
 }): Promise<SaveOutcome> {
     const { engine, form, today, attempt, config, signal } = options
+    const sub = requiredAttribute(config.claims, 'sub')
+    // Attributes the form shows a field for: DHIS2's complaints about them go beside the field.
+    const knownFields = [...storedPersonFields(config.claims).values(), ATTRIBUTES.phn, sub]
+    // Unique attributes whose collision means "this person is already registered".
+    const identityAttributes = [sub, config.claims.attributeOf.nic].filter(
+        (uid): uid is string => uid !== undefined
+    )
     attempt.phn ??= await issuePhn(engine, { config: config.phn, ...(signal ? { signal } : {}) })
     const summary = pregnancySummary(form.pregnancy, today)
     const { payload, ids } = registrationPayload(
@@ -86,12 +89,12 @@ export async function saveRegistration(options: {
     )
     attempt.ids = ids
     const result = await importTracker(engine, payload, {
-        knownFields: KNOWN_FIELDS,
+        knownFields,
         ...(signal ? { signal } : {}),
     })
     if (!result.ok) {
         const identity = result.problems.duplicateAttributes.find((uid) =>
-            IDENTITY_ATTRIBUTES.includes(uid as (typeof IDENTITY_ATTRIBUTES)[number])
+            identityAttributes.includes(uid)
         )
         if (identity) {
             const value = payload.trackedEntities?.[0]?.attributes.find(

@@ -42,7 +42,22 @@ export const MAPPED_FIELDS: readonly MappedField[] = [
 ]
 
 /** Fields a registration cannot do without: an operator may move them, not drop them. */
-export const REQUIRED_FIELDS: readonly MappedField[] = ['fullName', 'birthDate', 'sex', 'sub']
+export const REQUIRED_FIELDS = [
+    'fullName',
+    'birthDate',
+    'sex',
+    'sub',
+] as const satisfies readonly MappedField[]
+
+/** The attribute of a field every registration has (the merge never leaves one without). */
+export function requiredAttribute(
+    config: Pick<ClaimsMappingConfig, 'attributeOf'>,
+    field: (typeof REQUIRED_FIELDS)[number]
+): string {
+    const uid = config.attributeOf[field]
+    if (uid === undefined) throw new RangeError(`the claims mapping has no attribute for ${field}`)
+    return uid
+}
 
 export interface RequestedClaim {
     claim: string
