@@ -155,7 +155,7 @@ describe('finding a patient', () => {
         expect(screen.getByText('A PHN has digits only.')).toBeInTheDocument()
         await user.clear(input)
         await user.type(input, `${phn.slice(0, 3)} ${phn.slice(3, 6)} ${phn.slice(6)}`)
-        expect(checkPhn(phn).status).toBe('valid')
+        expect(checkPhn(phn).kind).toBe('valid')
         expect(screen.getByText('Valid PHN')).toBeInTheDocument()
         expect(open).toBeEnabled()
     })
@@ -184,7 +184,7 @@ describe('finding a patient', () => {
 })
 
 function checkDigitFor(serial: string): number {
-    for (let d = 0; d <= 9; d++) if (checkPhn(serial + d).status === 'valid') return d
+    for (let d = 0; d <= 9; d++) if (checkPhn(serial + d).kind === 'valid') return d
     throw new Error('no check digit')
 }
 
@@ -305,9 +305,7 @@ describe('recording a visit', () => {
         const te = trackedEntityWithContacts(3)
         const { user } = await openRecord(fakeFhir([storedSearchset(te)]), te)
         await user.type(screen.getByLabelText(/Systolic blood pressure/), '400')
-        expect(
-            screen.getByText('Enter a value between 50 and 300.')
-        ).toBeInTheDocument()
+        expect(screen.getByText('Enter a value between 50 and 300.')).toBeInTheDocument()
         await user.clear(screen.getByLabelText(/Systolic blood pressure/))
         await user.type(screen.getByLabelText(/Systolic blood pressure/), '165')
         await user.type(screen.getByLabelText(/Diastolic blood pressure/), '112')

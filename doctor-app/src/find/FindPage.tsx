@@ -14,7 +14,7 @@ export interface PhnFeedback {
 
 /** What the PHN field says as she types; `length` is a whole PHN's digits in the operator's format. */
 export function phnFeedback(check: PhnCheck, length: number): PhnFeedback {
-    switch (check.status) {
+    switch (check.kind) {
         case 'valid':
             return { valid: true, error: false, text: i18n.t('Valid PHN') }
         case 'incomplete':
@@ -63,13 +63,13 @@ export const FindPage = ({ onOpen, recent, userId, onRecentCleared }: FindPagePr
     const check = checkPhn(value, phnConfig)
     const feedback = phnFeedback(check, phnLength(phnConfig))
     const submit = () => {
-        if (check.status === 'valid') onOpen(check.phn)
+        if (check.kind === 'valid') onOpen(check.phn)
     }
     const onScanned = useCallback(
         (text: string) => {
             setScanning(false)
             const scanned = checkPhn(text.trim(), phnConfig)
-            if (scanned.status === 'valid') {
+            if (scanned.kind === 'valid') {
                 setScanProblem(undefined)
                 onOpen(scanned.phn)
             } else {

@@ -22,7 +22,7 @@ export interface RecordPageProps {
 }
 
 function SaveOutcome({ result, onReload }: { result: SaveVisitResult; onReload: () => void }) {
-    switch (result.status) {
+    switch (result.kind) {
         case 'saved':
             return result.fhir === 'sent' ? (
                 <NoticeBox valid title={i18n.t('Visit saved')}>
@@ -116,7 +116,7 @@ export const RecordPage = ({ phn, onBack, onOpened }: RecordPageProps) => {
                 config: config.fhir,
             }),
         onSuccess: (result) => {
-            if (result.status === 'saved')
+            if (result.kind === 'saved')
                 void queryClient.invalidateQueries({
                     queryKey: trackerKeys.outbox(DATASTORE.outboxNamespace),
                 })
@@ -163,7 +163,7 @@ export const RecordPage = ({ phn, onBack, onOpened }: RecordPageProps) => {
                 ) : null}
             </div>
             <RecordView record={opened.record} today={today()} phnConfig={config.phn} />
-            {save.data?.status === 'saved' ? (
+            {save.data?.kind === 'saved' ? (
                 <div role="status" className="patient-page__outcome">
                     <SaveOutcome result={save.data} onReload={reload} />
                     <Button onClick={reload}>{i18n.t('Show the updated record')}</Button>

@@ -146,14 +146,14 @@ describe('saveVisit', () => {
             config: DEFAULT_FHIR_MAPPING,
             eventUid: EVENT,
         }
-        expect(await saveVisit(deps)).toMatchObject({ status: 'saved', fhir: 'sent' })
+        expect(await saveVisit(deps)).toMatchObject({ kind: 'saved', fhir: 'sent' })
         const sent = fhir.requests.at(-1)!
         const updates = sent.entry!.filter((e) => /^Appointment\//.test(e.request!.url))
         expect(updates.length).toBeGreaterThan(0)
         for (const e of updates) expect(e.request!.ifMatch).toBe('W/"1"')
 
         fhir.failTransactionsWith = new FhirClientError('network', 'down')
-        expect(await saveVisit(deps)).toMatchObject({ status: 'saved', fhir: 'queued' })
+        expect(await saveVisit(deps)).toMatchObject({ kind: 'saved', fhir: 'queued' })
         expect(queued[0]!.entry!.some((e) => e.request?.ifMatch)).toBe(false)
         expect(queued[0]!.entry!.map((e) => e.request!.url)).toEqual(
             sent.entry!.map((e) => e.request!.url)

@@ -59,14 +59,14 @@ export interface VisitValues {
 }
 
 export type SaveVisitResult =
-    | { status: 'saved'; event: string; fhir: 'sent' }
-    | { status: 'saved'; event: string; fhir: 'queued'; entry: OutboxEntry<Bundle> }
+    | { kind: 'saved'; event: string; fhir: 'sent' }
+    | { kind: 'saved'; event: string; fhir: 'queued'; entry: OutboxEntry<Bundle> }
     /** Nothing was written: the record changed since it was opened. */
-    | { status: 'stale'; where: 'dhis2' | 'fhir'; detail: string }
+    | { kind: 'stale'; where: 'dhis2' | 'fhir'; detail: string }
     /** The DHIS2 event is saved; FHIR refused the update because someone changed it meanwhile. */
-    | { status: 'fhirConflict'; event: string }
+    | { kind: 'fhirConflict'; event: string }
     /** DHIS2 refused the event (validation): messages from the import report. */
-    | { status: 'rejected'; messages: string[] }
+    | { kind: 'rejected'; messages: string[] }
 
 export class RecordNotInDhis2Error extends Error {
     constructor() {
@@ -256,7 +256,7 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
     )
     if (unseen.length > 0) {
         return {
-            status: 'stale',
+            kind: 'stale',
             where: 'dhis2',
             detail: unseen.map((e) => e.occurredAt?.slice(0, 10) ?? e.event).join(', '),
         }
@@ -282,8 +282,7 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
     let unreachable: unknown
     try {
         const changed = await changedSinceOpened(fhir, opened, guarded)
-        if (changed.length > 0)
-            return { status: 'stale', where: 'fhir', detail: changed.join(', ') }
+        if (changed.length > 0) return { kind: 'stale', where: 'fhir', detail: changed.join(', ') }
     } catch (error) {
         if (!isFhirUnreachable(error)) throw error
         unreachable = error
@@ -295,7 +294,7 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
             ...imported.problems.general.map((p) => p.message),
             ...Object.values(imported.problems.fields).flat(),
         ]
-        return { status: 'rejected', messages: messages.map(String) }
+        return { kind: 'rejected', messages: messages.map(String) }
     }
 
     const queue = async (error: unknown): Promise<SaveVisitResult> => {
@@ -303,16 +302,16 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
             error,
             subject: { trackedEntity: te.trackedEntity, label: opened.phn },
         })
-        return { status: 'saved', event: eventUid, fhir: 'queued', entry }
+        return { kind: 'saved', event: eventUid, fhir: 'queued', entry }
     }
     // Down a moment ago: straight to the outbox rather than a second wait for a timeout.
     if (unreachable) return queue(unreachable)
     try {
         await fhir.transaction(withIfMatch(bundle, opened.versions))
-        return { status: 'saved', event: eventUid, fhir: 'sent' }
+        return { kind: 'saved', event: eventUid, fhir: 'sent' }
     } catch (error) {
         if (error instanceof FhirClientError && error.kind === 'preconditionFailed')
-            return { status: 'fhirConflict', event: eventUid }
+            return { kind: 'fhirConflict', event: eventUid }
         return queue(error)
     }
 }

@@ -69,7 +69,7 @@ const PatientCard = ({ signIn, notice }: { signIn: PatientSignIn; notice?: strin
             <div role="alert" className="anc-gap">
                 <NoticeBox error title={i18n.t('Could not sign in')}>
                     <p>{signIn.failure.message}</p>
-                    {signIn.failure.kind === 'popup_blocked' ? (
+                    {signIn.failure.kind === 'popupBlocked' ? (
                         <Button large onClick={signIn.continueInThisWindow}>
                             {i18n.t('Continue in this window')}
                         </Button>
@@ -106,12 +106,12 @@ export const LoginPage = ({ today, download }: LoginPageProps) => {
     }
 
     const onPatientOutcome = (outcome: PatientSigninOutcome) => {
-        if (outcome.kind === 'session_started') {
+        if (outcome.kind === 'sessionStarted') {
             sessionStorage.setItem(PORTAL_FLAG, '1')
             // A fresh session: never show a record fetched under an earlier one.
             queryClient.removeQueries({ queryKey: RECORD_QUERY_KEY })
             setView({ name: 'portal' })
-        } else if (outcome.kind === 'no_linked_record') {
+        } else if (outcome.kind === 'noLinkedRecord') {
             setView({ name: 'noLinkedRecord' })
         }
     }

@@ -106,11 +106,11 @@ export const FindPage = () => {
 
     const searchPhn = () => {
         const check = checkPhn(phn, phnConfig)
-        if (check.status !== 'valid') {
+        if (check.kind !== 'valid') {
             setPhnError(
-                check.status === 'badCheckDigit'
+                check.kind === 'badCheckDigit'
                     ? i18n.t('This PHN has a typing mistake (the check digit does not match).')
-                    : check.status === 'incomplete'
+                    : check.kind === 'incomplete'
                       ? i18n.t('A PHN has {{count}} digits.', { count: phnLength(phnConfig) })
                       : i18n.t('A PHN has digits only.')
             )

@@ -118,7 +118,7 @@ export async function sendToFhir(
             trackedEntity: trackedEntity.trackedEntity,
             ...(phn ? { label: phn } : {}),
         })
-        return delivery.status
+        return delivery.kind
     } catch {
         return 'notQueued'
     }

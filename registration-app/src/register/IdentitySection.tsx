@@ -140,11 +140,11 @@ export const IdentitySection = ({
                                     <Button small onClick={onManual} dataTest="register-manually">
                                         {i18n.t('Register manually')}
                                     </Button>
-                                    {verifyState.failure.kind === 'popup_blocked' ? (
+                                    {verifyState.failure.kind === 'popupBlocked' ? (
                                         <Button small onClick={onVerifyInThisWindow}>
                                             {i18n.t('Continue in this window')}
                                         </Button>
-                                    ) : (
+                                    ) : verifyState.failure.kind === 'relayForbidden' ? null : (
                                         <Button small onClick={onVerify}>
                                             {i18n.t('Try again')}
                                         </Button>

@@ -223,6 +223,20 @@ describe('registration without verification', () => {
         expect(completeVerifyInThisWindow).toHaveBeenCalledTimes(1)
     })
 
+    it('tells a midwife the relay refuses to ask for access, with no pointless "Try again"', async () => {
+        const dhis2 = fakeDhis2()
+        const verifyIdentity = jest.fn().mockResolvedValue({
+            kind: 'relayForbidden',
+            message: 'Your account is not allowed to use national ID verification.',
+        })
+        renderApp(dhis2, { verifyIdentity })
+        const user = userEvent.setup()
+        await user.click(await waitForVerifyReady())
+        await screen.findByText(/Your account is not allowed/)
+        expect(screen.getByRole('button', { name: 'Register manually' })).toBeInTheDocument()
+        expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull()
+    })
+
     it('says when verification is unavailable (relay down) and keeps the form open for manual entry', async () => {
         const dhis2 = fakeDhis2({ relayConfig: 'down' })
         renderApp(dhis2)

@@ -1,6 +1,6 @@
 import type { ClaimsMappingConfig } from '@anc/shared/claims'
 import { useLoadedAncConfig } from '@anc/shared/config/react'
-import { isFailure, type StaffSigninOutcome } from '@anc/shared/esignet'
+import { isFailure, relayUnreachable, type StaffSigninOutcome } from '@anc/shared/esignet'
 import { takeVerifiedIdentity } from './verified-handoff'
 import { useLanguage } from '@anc/shared/i18n'
 import { DATASTORE } from '@anc/shared/metadata'
@@ -190,17 +190,7 @@ export const RegisterPage = () => {
         services
             .verifyIdentity(relayConfig.data, language)
             .then(applyOutcome)
-            .catch(() =>
-                setVerifyState({
-                    status: 'failed',
-                    failure: {
-                        kind: 'relay_unreachable',
-                        message: i18n.t(
-                            'The verification service cannot be reached right now. Try again later, or enter the details manually.'
-                        ),
-                    },
-                })
-            )
+            .catch(() => setVerifyState({ status: 'failed', failure: relayUnreachable() }))
     }
 
     const openExisting = (trackedEntity: string, message?: string) => {

@@ -122,7 +122,7 @@ export async function saveRegistration(options: {
             trackedEntity: trackedEntity.trackedEntity,
             label: attempt.phn.phn,
         })
-        fhir = delivery.status
+        fhir = delivery.kind
     } catch {
         // Neither FHIR nor the outbox answered; the DHIS2 record is safe and can be re-sent
         // from the record page.

@@ -14,6 +14,7 @@ export {
     exchangeStaffCode,
     fetchPatientRelayConfig,
     fetchStaffRelayConfig,
+    NO_LINKED_RECORD_CODE,
     PATIENT_RELAY_BASE,
     startPatientSession,
 } from './relay-client'
