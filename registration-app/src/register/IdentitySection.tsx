@@ -1,4 +1,3 @@
-import type { SigninFailure } from '@anc/shared/esignet'
 import { SEX_CODES } from '@anc/shared/metadata'
 import { VerifiedBadge } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
@@ -12,12 +11,7 @@ import {
 } from '@dhis2/ui'
 import React from 'react'
 import type { FieldErrors, PersonField, PersonValues, Verification } from './form'
-
-export type VerifyState =
-    | { status: 'idle' }
-    | { status: 'verifying' }
-    | { status: 'failed'; failure: SigninFailure }
-    | { status: 'manual' }
+import type { NationalIdVerification, VerifyState } from './useVerification'
 
 const sexLabel = (code: string): string => {
     switch (code) {
@@ -39,7 +33,7 @@ export interface IdentitySectionProps {
     verification: Verification | null
     verifyState: VerifyState
     /** The relay config is still loading, or failed (then the button explains why). */
-    verifyAvailable: 'loading' | 'ready' | 'unavailable'
+    verifyAvailable: NationalIdVerification['available']
     errors: FieldErrors
     onChange: (field: PersonField, value: string) => void
     onVerify: () => void
@@ -105,11 +99,11 @@ export const IdentitySection = ({
                     <Button
                         primary
                         onClick={onVerify}
-                        loading={verifyState.status === 'verifying'}
-                        disabled={verifyAvailable !== 'ready' || verifyState.status === 'verifying'}
+                        loading={verifyState.kind === 'verifying'}
+                        disabled={verifyAvailable !== 'ready' || verifyState.kind === 'verifying'}
                         dataTest="verify-button"
                     >
-                        {verifyState.status === 'verifying'
+                        {verifyState.kind === 'verifying'
                             ? i18n.t('Waiting for the national ID…')
                             : i18n.t('Verify with National ID')}
                     </Button>
@@ -125,14 +119,14 @@ export const IdentitySection = ({
                             )}
                         </span>
                     ) : null}
-                    {verifyState.status === 'verifying' ? (
+                    {verifyState.kind === 'verifying' ? (
                         <span className="reg-hint" role="status">
                             {i18n.t(
                                 'She signs in with her national ID in the window that opened, then agrees to share her details.'
                             )}
                         </span>
                     ) : null}
-                    {verifyState.status === 'failed' ? (
+                    {verifyState.kind === 'failed' ? (
                         <div role="alert">
                             <NoticeBox warning title={i18n.t('Not verified')}>
                                 <p>{verifyState.failure.message}</p>
@@ -153,7 +147,7 @@ export const IdentitySection = ({
                             </NoticeBox>
                         </div>
                     ) : null}
-                    {verifyState.status === 'manual' ? (
+                    {verifyState.kind === 'manual' ? (
                         <div className="reg-manual">
                             <VerifiedBadge verified={false} />
                             <span>
