@@ -18,10 +18,10 @@ import { navigate } from '../common/routes'
 import { useServices, useSigninReady } from '../common/services'
 
 type Action =
-    | { status: 'idle' }
-    | { status: 'working'; what: 'verify' | 'send' }
-    | { status: 'message'; kind: 'success' | 'warning' | 'error'; text: string }
-    | { status: 'duplicate'; existing: TrackedEntity[] }
+    | { kind: 'idle' }
+    | { kind: 'working'; what: 'verify' | 'send' }
+    | { kind: 'message'; tone: 'success' | 'warning' | 'error'; text: string }
+    | { kind: 'duplicate'; existing: TrackedEntity[] }
 
 function firstContactValue(te: TrackedEntity, dataElement: string): string | undefined {
     const enrollment = te.enrollments?.find((e) => e.program === PROGRAM_ANC)
@@ -43,7 +43,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
     const signinReady = useSigninReady('now')
     const queryClient = useQueryClient()
     const [flash] = useState(() => takeFlash())
-    const [action, setAction] = useState<Action>({ status: 'idle' })
+    const [action, setAction] = useState<Action>({ kind: 'idle' })
 
     if (record.isLoading) {
         return (
@@ -82,8 +82,8 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
             })
         }
         setAction({
-            status: 'message',
-            kind: fhir === 'sent' ? 'success' : 'warning',
+            kind: 'message',
+            tone: fhir === 'sent' ? 'success' : 'warning',
             text:
                 fhir === 'sent'
                     ? success
@@ -95,12 +95,12 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
 
     const verifyNow = () => {
         if (!relayConfig.data) return
-        setAction({ status: 'working', what: 'verify' })
+        setAction({ kind: 'working', what: 'verify' })
         services
             .verifyIdentity(relayConfig.data, language)
             .then(async (outcome) => {
                 if (isFailure(outcome)) {
-                    setAction({ status: 'message', kind: 'warning', text: outcome.message })
+                    setAction({ kind: 'message', tone: 'warning', text: outcome.message })
                     return
                 }
                 if (outcome.kind !== 'verified') return
@@ -116,13 +116,13 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                     config,
                 })
                 if (result.kind === 'duplicate') {
-                    setAction({ status: 'duplicate', existing: result.existing })
+                    setAction({ kind: 'duplicate', existing: result.existing })
                     return
                 }
                 if (result.kind === 'rejected') {
                     setAction({
-                        status: 'message',
-                        kind: 'error',
+                        kind: 'message',
+                        tone: 'error',
                         text: [
                             ...Object.values(result.problems.fields).flat(),
                             ...result.problems.general.map((p) => p.message),
@@ -138,8 +138,8 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
             })
             .catch(() =>
                 setAction({
-                    status: 'message',
-                    kind: 'error',
+                    kind: 'message',
+                    tone: 'error',
                     text: i18n.t(
                         'The record could not be updated. Check the connection and try again.'
                     ),
@@ -148,7 +148,7 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
     }
 
     const resend = () => {
-        setAction({ status: 'working', what: 'send' })
+        setAction({ kind: 'working', what: 'send' })
         void sendToFhir(
             { today, outbox: services.outbox, pushFhir: services.pushFhir, config },
             te
@@ -183,8 +183,8 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                     <Button
                         primary
                         onClick={verifyNow}
-                        disabled={!relayConfig.data || !signinReady || action.status === 'working'}
-                        loading={action.status === 'working' && action.what === 'verify'}
+                        disabled={!relayConfig.data || !signinReady || action.kind === 'working'}
+                        loading={action.kind === 'working' && action.what === 'verify'}
                         dataTest="verify-record"
                     >
                         {i18n.t('Verify with National ID')}
@@ -192,8 +192,8 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                 ) : null}
                 <Button
                     onClick={resend}
-                    disabled={action.status === 'working'}
-                    loading={action.status === 'working' && action.what === 'send'}
+                    disabled={action.kind === 'working'}
+                    loading={action.kind === 'working' && action.what === 'send'}
                 >
                     {i18n.t('Send to national record')}
                 </Button>
@@ -201,18 +201,18 @@ export const RecordPage = ({ trackedEntity }: { trackedEntity: string }) => {
                     {i18n.t('Back to search')}
                 </Button>
             </div>
-            {action.status === 'message' ? (
-                <div role={action.kind === 'error' ? 'alert' : 'status'}>
+            {action.kind === 'message' ? (
+                <div role={action.tone === 'error' ? 'alert' : 'status'}>
                     <NoticeBox
-                        error={action.kind === 'error'}
-                        warning={action.kind === 'warning'}
-                        title={action.kind === 'success' ? i18n.t('Done') : i18n.t('Please note')}
+                        error={action.tone === 'error'}
+                        warning={action.tone === 'warning'}
+                        title={action.tone === 'success' ? i18n.t('Done') : i18n.t('Please note')}
                     >
                         {action.text}
                     </NoticeBox>
                 </div>
             ) : null}
-            {action.status === 'duplicate' ? (
+            {action.kind === 'duplicate' ? (
                 <DuplicatePanel
                     candidates={action.existing.map((existing) => ({
                         trackedEntity: existing,
