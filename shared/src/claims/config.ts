@@ -8,12 +8,7 @@ import { isIntegerIn, isListMatching, isRecord, isRecordOf, storedSections } fro
  * override in the DHIS2 datastore at DATASTORE.namespace / DATASTORE.claimsMappingKey, read with
  * `mergeClaimsMappingConfig`, which validates it and keeps the defaults for anything invalid.
  */
-import { ATTRIBUTES, DATASTORE } from '../metadata/ids'
-
-export const CLAIMS_MAPPING_DATASTORE = {
-    namespace: DATASTORE.namespace,
-    key: DATASTORE.claimsMappingKey,
-} as const
+import { ATTRIBUTES } from '../metadata/ids'
 
 /** What the mapping produces; each maps to one tracker attribute (or none). */
 export type MappedField =
@@ -151,17 +146,6 @@ export const DEFAULT_CLAIMS_MAPPING: Readonly<ClaimsMappingConfig> = Object.free
     addressSeparator: ', ',
     maxLength: 230,
 }) as Readonly<ClaimsMappingConfig>
-
-/** The `claims` parameter of /authorize: `{userinfo: {name: {essential: true}, email: null...}}`. */
-export function userinfoClaimsRequest(config: ClaimsMappingConfig = DEFAULT_CLAIMS_MAPPING): {
-    userinfo: Record<string, { essential: true } | null>
-} {
-    const userinfo: Record<string, { essential: true } | null> = {}
-    for (const { claim, essential } of config.requestedClaims) {
-        userinfo[claim] = essential ? { essential: true } : null
-    }
-    return { userinfo }
-}
 
 const CLAIM_NAME = /^[a-z][a-z0-9_]{0,63}$/
 const LANG = /^[a-z]{2,3}$/

@@ -1,5 +1,5 @@
 import { ATTRIBUTES } from '../metadata/ids'
-import { DEFAULT_CLAIMS_MAPPING, mergeClaimsMappingConfig, userinfoClaimsRequest } from './config'
+import { DEFAULT_CLAIMS_MAPPING, mergeClaimsMappingConfig } from './config'
 import {
     attributesOfFields,
     languagePreference,
@@ -341,18 +341,6 @@ describe('language preference and tagged keys', () => {
 })
 
 describe('mapping config from the datastore', () => {
-    it('builds the claims request with essential and voluntary claims', () => {
-        expect(userinfoClaimsRequest().userinfo).toEqual({
-            name: { essential: true },
-            birthdate: { essential: true },
-            gender: { essential: true },
-            phone_number: null,
-            email: null,
-            address: null,
-            individual_id: null,
-        })
-    })
-
     it('applies a valid stored override and drops a field mapped to null', () => {
         const { config, problems } = mergeClaimsMappingConfig({
             claimOf: { nic: 'nic' },

@@ -25,11 +25,6 @@ export const ANC_CONFIG_KEYS = {
     phn: DATASTORE.phnConfigKey,
 } as const
 
-/** What an app uses when nothing is stored: the shipped defaults (fresh copies). */
-export function defaultAncConfig(): AncConfig {
-    return mergeAncConfig({})
-}
-
 /** Merges what each key held (`undefined`: absent) over the defaults; pure, no request. */
 export function mergeAncConfig(stored: {
     claims?: unknown

@@ -7,12 +7,7 @@ import { isListMatching, isRecord, isRecordOf, storedSections } from '../stored/
  * (EDD, parity, GA, fundal height, Hb, glucose: see anc-clinical.md §4). Stored override: DHIS2
  * datastore `anc` / `fhir-config`, read with `mergeFhirMappingConfig`.
  */
-import { DATASTORE, DATA_ELEMENTS, ESIGNET_SUB_SYSTEM, PROGRAM_ANC } from '../metadata/ids'
-
-export const FHIR_CONFIG_DATASTORE = {
-    namespace: DATASTORE.namespace,
-    key: DATASTORE.fhirConfigKey,
-} as const
+import { DATA_ELEMENTS, ESIGNET_SUB_SYSTEM, PROGRAM_ANC } from '../metadata/ids'
 
 export const LOINC = 'http://loinc.org'
 export const SNOMED = 'http://snomed.info/sct'

@@ -16,10 +16,9 @@ import type {
 } from '@medplum/fhirtypes'
 import { calendarDateOf, type CalendarDate } from '../anc/dates'
 import { eddFromLmp } from '../anc/gestation'
-import type { FhirMappingConfig } from './config'
+import { UCUM, type FhirMappingConfig } from './config'
 import {
     preparedCodes,
-    UCUM,
     upsertEntry,
     urn,
     type MappingProblem,

@@ -36,7 +36,6 @@ export interface MappingProblem {
     reason: string
 }
 
-export const UCUM = 'http://unitsofmeasure.org'
 const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category'
 
 export interface PreparedMapping {
