@@ -1,4 +1,5 @@
 import { addDays } from '@anc/shared/anc'
+import { AppRoot } from '@anc/shared/app'
 import { FhirClientError, mergeFhirMappingConfig } from '@anc/shared/fhir'
 import { DATA_ELEMENTS, PROGRAM_STAGES } from '@anc/shared/metadata'
 import { checkPhn, mergePhnConfig, phnFromSerial } from '@anc/shared/phn'
@@ -10,7 +11,8 @@ import { QueryClient } from '@tanstack/react-query'
 import { act, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import React from 'react'
-import { DoctorPages, DoctorRoot } from './App'
+import { DoctorPages } from './App'
+import { DoctorProvider } from './common/context'
 import {
     bumpVersion,
     fakeFhir,
@@ -102,9 +104,11 @@ function renderApp(
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
     const view = render(
         <CustomDataProvider data={backend.data as never}>
-            <DoctorRoot queryClient={queryClient} fhir={fhir} today={() => TODAY}>
-                <DoctorPages />
-            </DoctorRoot>
+            <AppRoot queryClient={queryClient}>
+                <DoctorProvider fhir={fhir} today={() => TODAY}>
+                    <DoctorPages />
+                </DoctorProvider>
+            </AppRoot>
         </CustomDataProvider>
     )
     return { ...view, backend }

@@ -1,18 +1,15 @@
-// Shared modules by path, not the barrel: the barrel would pull charts and the FHIR mapping into
-// the first screen (budget: initial JS at most 1.25x a bare app, bench/doctor-record.bench.ts).
+import { AppRoot } from '@anc/shared/app'
 import { AncConfigProvider } from '@anc/shared/config/react'
-import { TranslationsGate, useLanguage } from '@anc/shared/i18n'
+import { useLanguage } from '@anc/shared/i18n'
 import { useFhirOutbox } from '@anc/shared/tracker/react'
 import { PendingSyncIndicator } from '@anc/shared/ui'
 import { useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import { CircularLoader } from '@dhis2/ui'
 import type { Bundle } from '@medplum/fhirtypes'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import React, { lazy, Suspense, useState, type ReactNode } from 'react'
+import React, { lazy, Suspense, useState } from 'react'
 import { DoctorProvider, useDoctor } from './common/context'
 import { navigate, useRoute } from './common/routes'
-import type { FhirTransport } from './record/open-record'
 import { FindPage } from './find/FindPage'
 import { readRecent, rememberRecent } from './find/recent'
 // English bundled; Sinhala and Tamil load when the user's language needs them.
@@ -42,6 +39,7 @@ const OutboxStatus = () => {
 
 /** The pages, without providers (tests wrap them in their own). */
 export const DoctorPages = () => {
+    useLanguage()
     const { data } = useDataQuery<{ me: { id: string } }>(ME_QUERY)
     const userId = data?.me.id ?? 'unknown'
     const route = useRoute()
@@ -99,36 +97,13 @@ export const DoctorPages = () => {
     )
 }
 
-export const DoctorRoot = ({
-    children,
-    fhir,
-    today,
-    queryClient,
-}: {
-    children: ReactNode
-    fhir?: FhirTransport
-    today?: () => string
-    queryClient: QueryClient
-}) => (
-    <QueryClientProvider client={queryClient}>
-        <DoctorProvider {...(fhir ? { fhir } : {})} {...(today ? { today } : {})}>
-            {children}
-        </DoctorProvider>
-    </QueryClientProvider>
-)
-
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
-
 /** ANC Doctor: find a patient by PHN, see her whole record from FHIR, record the visit. */
-const App = () => {
-    useLanguage()
-    return (
-        <TranslationsGate>
-            <DoctorRoot queryClient={queryClient}>
-                <DoctorPages />
-            </DoctorRoot>
-        </TranslationsGate>
-    )
-}
+const App = () => (
+    <AppRoot queries={{ retry: false }}>
+        <DoctorProvider>
+            <DoctorPages />
+        </DoctorProvider>
+    </AppRoot>
+)
 
 export default App

@@ -16,7 +16,8 @@ import { CustomDataProvider, useDataEngine } from '@dhis2/app-runtime'
 import { render } from '@testing-library/react'
 import type { Bundle } from '@medplum/fhirtypes'
 import React, { useMemo, type ReactNode } from 'react'
-import { Providers, RegistrationApp } from '../src/App'
+import { AppRoot } from '@anc/shared/app'
+import { REGISTRATION_QUERIES, RegistrationApp } from '../src/App'
 import {
     ServicesProvider,
     makeCompleteRedirect,
@@ -240,11 +241,11 @@ export function renderApp(
     window.location.hash = hash
     return render(
         <CustomDataProvider data={withOutboxKeys(dhis2.data) as never}>
-            <Providers>
+            <AppRoot queries={REGISTRATION_QUERIES}>
                 <WithServices overrides={overrides}>
                     <RegistrationApp />
                 </WithServices>
-            </Providers>
+            </AppRoot>
         </CustomDataProvider>
     )
 }

@@ -25,7 +25,7 @@ import {
     readPregnancy,
     type FhirMappingConfig,
 } from '@anc/shared/fhir'
-import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '@anc/shared/metadata'
+import { PROGRAM_ANC, PROGRAM_STAGES } from '@anc/shared/metadata'
 import {
     dataValuesOf,
     generateUid,
@@ -89,19 +89,18 @@ export interface SaveVisitDeps {
 }
 
 export function visitDataValues(values: VisitValues): TrackerEvent['dataValues'] {
-    const DE = DATA_ELEMENTS
-    return dataValuesOf([
-        [DE.systolicBp, values.systolic],
-        [DE.diastolicBp, values.diastolic],
-        [DE.weightKg, values.weightKg],
-        [DE.fundalHeightCm, values.fundalHeightCm],
-        [DE.fetalHeartRate, values.fetalHeartRate],
-        [DE.haemoglobin, values.haemoglobinGdl],
-        [DE.urineProtein, values.urineProtein],
-        [DE.gestationalAgeWeeks, values.gaWeeks],
-        [DE.notes, values.notes],
-        [DE.nextAppointment, values.nextAppointment],
-    ])
+    return dataValuesOf({
+        systolicBp: values.systolic,
+        diastolicBp: values.diastolic,
+        weightKg: values.weightKg,
+        fundalHeightCm: values.fundalHeightCm,
+        fetalHeartRate: values.fetalHeartRate,
+        haemoglobin: values.haemoglobinGdl,
+        urineProtein: values.urineProtein,
+        gestationalAgeWeeks: values.gaWeeks,
+        notes: values.notes,
+        nextAppointment: values.nextAppointment,
+    })
 }
 
 /** The opened resources, by type and each of their identifiers. */

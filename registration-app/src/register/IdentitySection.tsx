@@ -1,4 +1,4 @@
-import { SEX_CODES } from '@anc/shared/metadata'
+import { SEX_CODES, type SexCode } from '@anc/shared/metadata'
 import { VerifiedBadge } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import {
@@ -13,17 +13,12 @@ import React from 'react'
 import type { FieldErrors, PersonField, PersonValues, Verification } from './form'
 import type { NationalIdVerification, VerifyState } from './useVerification'
 
-const sexLabel = (code: string): string => {
-    switch (code) {
-        case 'FEMALE':
-            return i18n.t('Female')
-        case 'MALE':
-            return i18n.t('Male')
-        case 'OTHER':
-            return i18n.t('Other')
-        default:
-            return i18n.t('Unknown')
-    }
+/** The sex option set's codes in words (read at render time: the language may change). */
+const SEX_LABELS: Record<SexCode, () => string> = {
+    FEMALE: () => i18n.t('Female'),
+    MALE: () => i18n.t('Male'),
+    OTHER: () => i18n.t('Other'),
+    UNKNOWN: () => i18n.t('Unknown'),
 }
 
 export interface IdentitySectionProps {
@@ -176,7 +171,7 @@ export const IdentitySection = ({
                     dataTest="field-sex"
                 >
                     {SEX_CODES.map((code) => (
-                        <SingleSelectOption key={code} value={code} label={sexLabel(code)} />
+                        <SingleSelectOption key={code} value={code} label={SEX_LABELS[code]()} />
                     ))}
                 </SingleSelectField>
                 {text('phone', i18n.t('Mobile phone'), {

@@ -22,7 +22,7 @@ import {
     type MappedField,
 } from '@anc/shared/claims'
 import type { VerifiedIdentity } from '@anc/shared/esignet'
-import { ATTRIBUTES, DATA_ELEMENTS, type SexCode } from '@anc/shared/metadata'
+import { ATTRIBUTES, type SexCode } from '@anc/shared/metadata'
 import { type AttributeValue, type DataValue, dataValuesOf } from '@anc/shared/tracker'
 import { rangeMessage } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
@@ -345,16 +345,16 @@ export function firstContactDataValues(
 ): DataValue[] {
     const summary = pregnancySummary(pregnancy, today)
     if (!summary) throw new RangeError('the pregnancy is not dated')
-    return dataValuesOf([
-        [DATA_ELEMENTS.lmp, summary.lmp],
-        [DATA_ELEMENTS.edd, summary.edd],
-        [DATA_ELEMENTS.gestationalAgeWeeks, summary.weeks],
-        [DATA_ELEMENTS.gravida, pregnancy.gravida],
-        [DATA_ELEMENTS.parity, pregnancy.parity],
-        [DATA_ELEMENTS.previousComplications, pregnancy.previousComplications],
-        [DATA_ELEMENTS.heightCm, pregnancy.heightCm],
-        [DATA_ELEMENTS.weightKg, pregnancy.weightKg],
-        [DATA_ELEMENTS.systolicBp, pregnancy.systolic],
-        [DATA_ELEMENTS.diastolicBp, pregnancy.diastolic],
-    ])
+    return dataValuesOf({
+        lmp: summary.lmp,
+        edd: summary.edd,
+        gestationalAgeWeeks: summary.weeks,
+        gravida: pregnancy.gravida,
+        parity: pregnancy.parity,
+        previousComplications: pregnancy.previousComplications,
+        heightCm: pregnancy.heightCm,
+        weightKg: pregnancy.weightKg,
+        systolicBp: pregnancy.systolic,
+        diastolicBp: pregnancy.diastolic,
+    })
 }
