@@ -15,14 +15,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '@anc/shared/metadata'
 import { phnFromSerial } from '@anc/shared/phn'
 import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
-import { launchChromium } from './support/chromium'
+import { launchChromium } from './test-support/chromium'
 import {
     basic,
     fhirSearch,
     recordContactElsewhere,
     registerForDoctor,
     type DoctorPatient,
-} from './support/doctor-patients'
+} from './test-support/doctor-patients'
 
 const ROOT = path.resolve(__dirname, '..')
 const SCREENSHOTS = path.join(ROOT, 'doctor-app/docs/screenshots')

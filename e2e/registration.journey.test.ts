@@ -3,8 +3,8 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
-import { launchChromium } from './support/chromium'
-import { fillPregnancy } from './support/registration-form'
+import { launchChromium } from './test-support/chromium'
+import { fillPregnancy } from './test-support/registration-form'
 import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
 
 /**
