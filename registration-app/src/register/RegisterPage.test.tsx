@@ -320,6 +320,17 @@ describe('FHIR failure', () => {
     })
 })
 
+/** Fills the pregnancy, saves once the duplicate check settled; the attributes sent to DHIS2. */
+async function saveAndReadAttributes(dhis2: ReturnType<typeof fakeDhis2>) {
+    await fillPregnancy()
+    await waitFor(() => expect(screen.queryByText('Checking for an existing record…')).toBeNull())
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Save and issue PHN' }))
+    await screen.findByText('Saved in DHIS2 and in the national record')
+    expect(screen.queryByText(/were ignored/)).toBeNull()
+    const payload = dhis2.requests.find((r) => r.resource === 'tracker')?.data as TrackerPayload
+    return payload.trackedEntities?.[0]?.attributes ?? []
+}
+
 describe("the operator's settings from the DHIS2 datastore", () => {
     it('issue the PHN, map the phone and write the FHIR identifier as configured', async () => {
         const dhis2 = fakeDhis2({
@@ -337,16 +348,7 @@ describe("the operator's settings from the DHIS2 datastore", () => {
         await user.click(await waitForVerifyReady())
         await screen.findByTestId('verified-badge')
         await user.type(input('phone'), '09876543210')
-        await fillPregnancy()
-        await waitFor(() =>
-            expect(screen.queryByText('Checking for an existing record…')).toBeNull()
-        )
-        await user.click(screen.getByRole('button', { name: 'Save and issue PHN' }))
-        await screen.findByText('Saved in DHIS2 and in the national record')
-
-        expect(screen.queryByText(/were ignored/)).toBeNull()
-        const payload = dhis2.requests.find((r) => r.resource === 'tracker')?.data as TrackerPayload
-        const attrs = payload.trackedEntities?.[0]?.attributes ?? []
+        const attrs = await saveAndReadAttributes(dhis2)
         // Serial 000000001 with a Luhn check digit (Verhoeff, the default, would give 6).
         expect(attrs).toContainEqual({ attribute: ATTRIBUTES.phn, value: '0000000018' })
         expect(attrs).toContainEqual({ attribute: ATTRIBUTES.phone, value: '+919876543210' })
@@ -378,16 +380,7 @@ describe("the operator's settings from the DHIS2 datastore", () => {
         // The verified phone reaches the form (locked), though it lives in another attribute.
         expect(input('phone')).toHaveValue('+94771234567')
         expect(input('phone')).toHaveAttribute('readonly')
-        await fillPregnancy()
-        await waitFor(() =>
-            expect(screen.queryByText('Checking for an existing record…')).toBeNull()
-        )
-        await user.click(screen.getByRole('button', { name: 'Save and issue PHN' }))
-        await screen.findByText('Saved in DHIS2 and in the national record')
-
-        expect(screen.queryByText(/were ignored/)).toBeNull()
-        const payload = dhis2.requests.find((r) => r.resource === 'tracker')?.data as TrackerPayload
-        const attrs = payload.trackedEntities?.[0]?.attributes ?? []
+        const attrs = await saveAndReadAttributes(dhis2)
         expect(attrs).toContainEqual({ attribute: 'ancAttrMob1', value: '+94771234567' })
         expect(attrs.some((a) => a.attribute === ATTRIBUTES.phone)).toBe(false)
         expect(attrs.some((a) => a.attribute === ATTRIBUTES.email)).toBe(false)
