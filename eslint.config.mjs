@@ -20,7 +20,8 @@ const sharedBarrel = {
 // Test helpers live in each workspace's test-support/ folder and never ship.
 const noTestSupport = {
     regex: '(^|/)test-support(/|$)',
-    message: 'Production code must not import test helpers (test-support/).',
+    message:
+        'Test helpers (test-support/) are for tests only; production source must not import them.',
 }
 
 export default tseslint.config(
@@ -28,6 +29,7 @@ export default tseslint.config(
         ignores: [
             '**/node_modules/**',
             '**/build/**',
+            'relay/dist/**',
             '**/.d2/**',
             '**/src/locales/**',
             '.data/**',
@@ -61,9 +63,10 @@ export default tseslint.config(
         },
     },
     {
-        // Production source: everything under a workspace's src/ except tests. The spec
-        // generator documents the mapping by running it on the shared fixture, on purpose.
-        files: ['*/src/**/*.{ts,tsx}'],
+        // Production source: everything under a workspace's src/ except tests (test-support/,
+        // e2e/ and bench/ may use test helpers). The spec generator documents the mapping by
+        // running it on the shared fixture, on purpose.
+        files: ['*/src/**/*.{ts,tsx,js,mjs,cjs}'],
         ignores: ['**/*.test.{ts,tsx}', 'deploy/src/spec/generate.ts'],
         rules: {
             'no-restricted-imports': [

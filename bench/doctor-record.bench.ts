@@ -11,7 +11,7 @@
  * 2. Initial JavaScript (gzip) of ANC Doctor at most 1.25x a bare App Platform app (one heading)
  *    built with the same toolchain in the same run.
  *
- *   cd /work/main && npx tsx bench/doctor-record.bench.ts [patients=10000] [samples=200] [--no-build]
+ *   npx tsx bench/doctor-record.bench.ts [patients=10000] [samples=200] [--no-build]
  *
  * Exits non-zero when a budget is missed.
  */
@@ -20,7 +20,7 @@ import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { Bundle } from '@medplum/fhirtypes'
 import { recordRequest } from '../doctor-app/src/record/open-record'
-import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
+import { launchTestStack, type LaunchedStack } from '../devstack/test-support/stack'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
 import { fixtureTrackedEntity } from '@anc/shared/test-support'
 import { trackerToFhirBundle } from '@anc/shared/fhir'

@@ -4,7 +4,7 @@
  * after a warm-up, against a fresh data directory (every state change fsync'd). Also reports the
  * discovery round trip of the same run as a baseline for the HTTP stack, and the ratio.
  *
- *     cd /work/main && npx tsx bench/esignet-flow.bench.ts [flows=50] [warmup=10]
+ *     npx tsx bench/esignet-flow.bench.ts [flows=50] [warmup=10]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,7 +17,7 @@ import {
     authorize,
     clientAssertion,
     tokenRequest,
-} from '../devstack/src/esignet/testing/esignet-flow'
+} from '../devstack/test-support/esignet-flow'
 import { percentile } from './support/stats'
 
 const FLOWS = Number(process.argv[2] ?? 50)

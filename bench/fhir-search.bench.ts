@@ -4,7 +4,7 @@
  * measured in the same run (same HTTP stack, no search), so numbers stay comparable on a busy
  * machine. Prints one JSON summary; exits non-zero when a budget ratio is missed.
  *
- *     cd /work/main && taskset -c 0 npx tsx bench/fhir-search.bench.ts [patients=10000] [observations=3] [samples=300]
+ *     taskset -c 0 npx tsx bench/fhir-search.bench.ts [patients=10000] [observations=3] [samples=300]
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -4,7 +4,7 @@
  * ratio says what our page costs on top of the App Platform shell. The portal's "one request for
  * the record" is asserted by e2e/patient.journey.test.ts (it counts /anc-relay/patient/ calls).
  *
- *   cd /work/main && npx tsx bench/patient-portal.bench.ts [--no-build]
+ *   npx tsx bench/patient-portal.bench.ts [--no-build]
  *
  * Budget: initial JS (gzip) at most 1.5x the bare login app. Exits non-zero when missed.
  */

@@ -3,7 +3,7 @@
  *   1. requests after the form is complete: at most 3 (PHN, tracker import, FHIR push);
  *   2. initial JavaScript (gzip) at most 1.25x a bare App Platform app built in the same run.
  *
- *   cd /work/main && node scripts/build.mjs registration-app && npx tsx bench/registration-requests.bench.ts
+ *   node scripts/build.mjs registration-app && npx tsx bench/registration-requests.bench.ts
  *
  * (1) runs the whole local stack (devstack/src/stack/launch.ts), signs in as the midwife,
  * fills a registration, waits until the duplicate check has settled, then counts every request
@@ -16,7 +16,7 @@
 import path from 'node:path'
 import { launchChromium } from '../e2e/test-support/chromium'
 import { fillPregnancy } from '../e2e/test-support/registration-form'
-import { launchTestStack } from '../devstack/src/stack/launch'
+import { launchTestStack } from '../devstack/test-support/stack'
 import { buildBareApp, initialJs, type LoadedJs } from './support/app-bundle'
 
 const ROOT = path.resolve(__dirname, '..')

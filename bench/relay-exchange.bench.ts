@@ -2,16 +2,15 @@
  * Budget: the relay's own time per code exchange (excluding eSignet's) at most 10 ms p95.
  *
  * `npx tsx bench/relay-exchange.bench.ts [exchanges]` runs N staff exchanges (default 500) through
- * the relay against an in-process eSignet look-alike (relay/src/testing/hostile-issuer.ts in its
+ * the relay against an in-process eSignet look-alike (relay/test-support/hostile-issuer.ts in its
  * honest mode). Every upstream call goes through a timing fetch that reads the whole answer, so
  * the time spent waiting for the issuer (its signing included) is measured and subtracted. The
  * same run measures a bare Fastify route with the same body as the baseline, and reports ratios.
  */
 import { performance } from 'node:perf_hooks'
 import Fastify from 'fastify'
-import { buildRelay } from '../relay/src/app'
-import type { FetchLike } from '../relay/src/http'
-import { startFixture, ROUTE_SECRET } from '../relay/src/testing/fixture'
+import { buildRelay, type FetchLike } from '@anc/relay'
+import { startFixture, ROUTE_SECRET } from '@anc/relay/test-support'
 import { percentile } from './support/stats'
 
 const BUDGET_P95_MS = 10
@@ -38,7 +37,7 @@ async function main(): Promise<void> {
         }
     }
     const relay = await buildRelay(
-        { ...fixture.config, logLevel: 'warn' },
+        { ...fixture.config, server: { ...fixture.config.server, logLevel: 'warn' } },
         { fetch: timedFetch, logStream: { write: () => undefined } }
     )
     await relay.ready()

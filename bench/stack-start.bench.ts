@@ -4,7 +4,7 @@
  * spare ports with its own data directory, cold (fresh data: seeding included) and warm (a
  * restart on the same data), and prints one JSON summary. Exits non-zero when a run misses it.
  *
- *     cd /work/main && npx tsx bench/stack-start.bench.ts [runs=2]
+ *     npx tsx bench/stack-start.bench.ts [runs=2]
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'

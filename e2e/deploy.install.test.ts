@@ -8,7 +8,7 @@ import {
     spawnDhis2,
     type SpawnedDhis2,
     tempDataRoot,
-} from '../devstack/src/dhis2/testing/helpers'
+} from '../devstack/test-support/dhis2'
 import { APP_DIRS, deploy } from '../deploy/src/install/deploy'
 import { createDhis2Client } from '../deploy/src/install/dhis2-client'
 import { launchChromium } from './test-support/chromium'

@@ -9,12 +9,12 @@
  * saving keeps the visit in DHIS2 and the outbox delivers it; an expired session loses nothing.
  * Needs `node scripts/build.mjs doctor-app` first (the DHIS2 stand-in serves the build).
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '@anc/shared/metadata'
 import { phnFromSerial } from '@anc/shared/phn'
-import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
+import { launchTestStack, type LaunchedStack } from '../devstack/test-support/stack'
 import { launchChromium } from './test-support/chromium'
 import {
     basic,
@@ -23,9 +23,10 @@ import {
     registerForDoctor,
     type DoctorPatient,
 } from './test-support/doctor-patients'
+import { screenshotDir } from './test-support/screenshots'
 
 const ROOT = path.resolve(__dirname, '..')
-const SCREENSHOTS = path.join(ROOT, 'doctor-app/docs/screenshots')
+const SCREENSHOTS = screenshotDir('doctor-app')
 const BUILD = path.join(ROOT, 'doctor-app/build/app/index.html')
 const DOCTOR = { username: 'doctor', password: 'Anc#2026dev', individualId: '2374109628' }
 const EVENT_SYSTEM = 'urn:dhis2:event'
@@ -97,7 +98,6 @@ async function authenticateAtEsignet(individualId: string) {
 beforeAll(async () => {
     if (!existsSync(BUILD))
         throw new Error('Build the app first: node scripts/build.mjs doctor-app')
-    mkdirSync(SCREENSHOTS, { recursive: true })
     stack = await launchTestStack()
     browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1200, height: 900 } })

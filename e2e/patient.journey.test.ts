@@ -10,9 +10,10 @@ import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchChromium } from './test-support/chromium'
 import { registerPatient, type RegisteredPatient } from './test-support/patient-records'
+import { screenshotDir } from './test-support/screenshots'
 import { startJourneyStack, type JourneyStack } from './test-support/stack'
 
-const SCREENSHOTS = path.resolve(__dirname, '../patient-app/docs/screenshots')
+const SCREENSHOTS = screenshotDir('patient-app')
 const PHONE = { width: 360, height: 740 }
 const DESKTOP = { width: 1280, height: 900 }
 const OTP = '111111'

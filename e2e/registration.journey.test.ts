@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
 import { launchChromium } from './test-support/chromium'
 import { fillPregnancy } from './test-support/registration-form'
-import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launch'
+import { screenshotDir } from './test-support/screenshots'
+import { launchTestStack, type LaunchedStack } from '../devstack/test-support/stack'
 
 /**
  * The midwife's registration journey in real Chromium against the whole local stack (DHIS2,
@@ -14,7 +15,7 @@ import { launchTestStack, type LaunchedStack } from '../devstack/src/stack/launc
  * is refused; with FHIR down the save is kept and the outbox delivers it once FHIR is back.
  */
 const ROOT = path.resolve(__dirname, '..')
-const SCREENSHOTS = path.join(ROOT, 'registration-app/docs/screenshots')
+const SCREENSHOTS = screenshotDir('registration-app')
 const BUILD = path.join(ROOT, 'registration-app/build/app/index.html')
 const NIMALI = '5860125421' // seeded identity: Nimali Perera, born 1996/05/14
 const MIDWIFE = { username: 'midwife', password: 'Anc#2026dev' }
@@ -98,7 +99,6 @@ beforeAll(async () => {
     if (!existsSync(BUILD)) {
         throw new Error('Build the app first: node scripts/build.mjs registration-app')
     }
-    mkdirSync(SCREENSHOTS, { recursive: true })
     stack = await launchTestStack()
     browser = await launchChromium()
     context = await browser.newContext({ viewport: { width: 1100, height: 900 } })

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's test command (`npm test`), also run by .ci/run:
-//   chromium present -> i18n catalogue current -> type-check -> lint + format -> build the three
-//   apps -> Jest unit and node projects -> Jest e2e project (Chromium) -> one summary line.
+//   chromium present -> i18n catalogue current and worded by i18n/glossary.json -> type-check ->
+//   lint + format -> build the three apps and the relay -> Jest unit and node projects -> Jest e2e
+//   project (Chromium) -> one summary line.
 // Every step runs even if an earlier one failed, so one run shows every problem; the exit code
 // is non-zero if anything failed. The last line is `N passed, N failed`, computed from Jest's
 // JSON results plus one entry per check step (CI reads that line, not Jest's own summary).
@@ -43,14 +44,18 @@ const jestEnv = { NODE_OPTIONS: nodeOptionsForMedplum() }
 
 const chromiumOk =
     skipE2e || (await step('chromium', process.execPath, ['scripts/ensure-chromium.mjs']))
-await step('i18n catalogue up to date', process.execPath, ['scripts/i18n.mjs', '--check'])
+await step('i18n catalogue up to date and worded by its glossary', process.execPath, [
+    'scripts/i18n.mjs',
+    '--check',
+])
 await step('type-check (tsc, strict)', bin('tsc'), ['--noEmit', '-p', '.'])
 await step('lint (eslint)', bin('eslint'), ['--max-warnings=0', '.'])
 await step('format (prettier)', bin('prettier'), ['--check', '.'])
 
 // The builds come before Jest: the deploy tests install the apps' zips, the journeys load them.
 const built =
-    skipBuild || (await step('build the three apps', process.execPath, ['scripts/build.mjs']))
+    skipBuild ||
+    (await step('build the three apps and the relay', process.execPath, ['scripts/build.mjs']))
 
 const unitJson = path.join(results, 'jest-unit.json')
 rmSync(unitJson, { force: true })

@@ -1,5 +1,5 @@
 import { DEV_SECRETS } from '../../devstack/src/stack/dev-secrets'
-import { launchTestStack, type LaunchedStack } from '../../devstack/src/stack/launch'
+import { launchTestStack, type LaunchedStack } from '../../devstack/test-support/stack'
 
 /**
  * The whole local stack for a journey: the eSignet, FHIR and DHIS2 stand-ins and the relay as

@@ -37,13 +37,13 @@ describe('relay configuration', () => {
             'http://localhost:8088/.well-known/openid-configuration'
         )
         expect(config.esignet.issuerQuirk).toBe('either')
-        expect(config.allowedRedirectUris).toEqual([
+        expect(config.esignet.allowedRedirectUris).toEqual([
             'http://localhost:8080/a/cb.html',
             'http://localhost:8080/b/cb.html',
         ])
         expect(config.fhir.baseUrl).toBe('http://localhost:8090/fhir')
-        expect(config.cookieSecure).toBe(true)
-        expect(config.port).toBe(8095)
+        expect(config.patient.cookieSecure).toBe(true)
+        expect(config.server.port).toBe(8095)
         // The claims the apps map (shared's claims mapping), essential ones as such.
         expect(config.esignet.essentialClaims).toEqual(['name', 'birthdate', 'gender'])
         expect(config.esignet.voluntaryClaims).toEqual([
@@ -125,9 +125,9 @@ describe('relay configuration', () => {
         })
         expect(config.esignet.clientKey.kid).toBe('relay-1')
         expect(config.esignet.clientKey.key.type).toBe('private')
-        expect(config.allowedRedirectUris).toEqual(['http://localhost:8080/a/cb.html'])
-        expect(config.cookieSecure).toBe(false)
-        expect(config.port).toBe(9001)
+        expect(config.esignet.allowedRedirectUris).toEqual(['http://localhost:8080/a/cb.html'])
+        expect(config.patient.cookieSecure).toBe(false)
+        expect(config.server.port).toBe(9001)
     })
 
     it('reports an unreadable config file by name', async () => {

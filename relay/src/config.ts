@@ -23,35 +23,75 @@ export interface KeyMaterial {
     kid?: string
 }
 
+/**
+ * The settings by concern: each plugin gets its own section as its options (see app.ts), so a new
+ * plugin adds a section here and reads nothing else.
+ */
 export interface RelayConfig {
-    esignet: {
-        discoveryUrl: string
-        /** Which `iss` the id_token may carry relative to the discovery `issuer` (eSignet <=1.7 quirk). */
-        issuerQuirk: IssuerQuirk
-        clientId: string
-        clientKey: KeyMaterial
-        userinfoDecryptionKey?: KeyMaterial
-        signingAlgs: string[]
-        authorizationEndpoint?: string
-        scope: string
-        acrValues: string[]
-        essentialClaims: string[]
-        voluntaryClaims: string[]
-        uiLocales: string[]
-        claimsLocales: string[]
-        timeoutMs: number
-    }
-    allowedRedirectUris: string[]
-    fhir: { baseUrl: string; username?: string; password?: string; timeoutMs: number }
-    routeSecret: string
-    sessionSecret: string
-    session: { idleSeconds: number; maxSeconds: number }
-    cookieSecure: boolean
-    rateLimit: { max: number; windowSeconds: number }
-    trustProxy: boolean | number | string[]
+    server: ServerConfig
+    rateLimit: RateLimitConfig
+    esignet: EsignetConfig
+    fhir: FhirConfig
+    staff: StaffConfig
+    patient: PatientConfig
+}
+
+/** The process: where it listens, what it logs, which proxies it believes. */
+export interface ServerConfig {
     host: string
     port: number
     logLevel: string
+    trustProxy: boolean | number | string[]
+}
+
+/** Per-IP limit on the login exchanges (staff and patient). */
+export interface RateLimitConfig {
+    max: number
+    windowSeconds: number
+}
+
+/** The relay's eSignet client, used by /config and both login exchanges. */
+export interface EsignetConfig {
+    discoveryUrl: string
+    /** Which `iss` the id_token may carry relative to the discovery `issuer` (eSignet <=1.7 quirk). */
+    issuerQuirk: IssuerQuirk
+    clientId: string
+    clientKey: KeyMaterial
+    userinfoDecryptionKey?: KeyMaterial
+    signingAlgs: string[]
+    authorizationEndpoint?: string
+    scope: string
+    acrValues: string[]
+    essentialClaims: string[]
+    voluntaryClaims: string[]
+    uiLocales: string[]
+    claimsLocales: string[]
+    timeoutMs: number
+    /** Exactly the redirect URIs registered with eSignet for this client. */
+    allowedRedirectUris: string[]
+}
+
+/** The FHIR server, called directly with the relay's service credentials. */
+export interface FhirConfig {
+    baseUrl: string
+    username?: string
+    password?: string
+    timeoutMs: number
+}
+
+/** Staff endpoints, reached only through the DHIS2 route. */
+export interface StaffConfig {
+    /** What the route sends as X-ANC-Route-Secret. */
+    routeSecret: string
+}
+
+/** The patient gateway's sealed session cookies. */
+export interface PatientConfig {
+    sessionSecret: string
+    idleSeconds: number
+    maxSeconds: number
+    /** `Secure` `__Host-` cookie; false only for plain-http local stacks. */
+    cookieSecure: boolean
 }
 
 export class ConfigError extends Error {
@@ -172,24 +212,29 @@ export async function parseSettings(
             uiLocales: s.list('ESIGNET_UI_LOCALES', ['en', 'si', 'ta']),
             claimsLocales: s.list('ESIGNET_CLAIMS_LOCALES', ['en']),
             timeoutMs: s.integer('ESIGNET_TIMEOUT_MS', 10000, 100, 60000),
+            allowedRedirectUris: s.redirectUris('RELAY_ALLOWED_REDIRECT_URIS'),
         },
-        allowedRedirectUris: s.redirectUris('RELAY_ALLOWED_REDIRECT_URIS'),
         fhir: {
             baseUrl: (s.requiredUrl('FHIR_BASE_URL') ?? '').replace(/\/+$/, ''),
             timeoutMs: s.integer('FHIR_TIMEOUT_MS', 10000, 100, 60000),
         },
-        routeSecret: s.secret('RELAY_ROUTE_SECRET'),
-        sessionSecret: s.secret('RELAY_SESSION_SECRET'),
-        session: { idleSeconds, maxSeconds },
-        cookieSecure: s.boolean('RELAY_COOKIE_SECURE', true),
+        staff: { routeSecret: s.secret('RELAY_ROUTE_SECRET') },
+        patient: {
+            sessionSecret: s.secret('RELAY_SESSION_SECRET'),
+            idleSeconds,
+            maxSeconds,
+            cookieSecure: s.boolean('RELAY_COOKIE_SECURE', true),
+        },
         rateLimit: {
             max: s.integer('RELAY_RATE_LIMIT_MAX', 20, 1, 100000),
             windowSeconds: s.integer('RELAY_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400),
         },
-        trustProxy: s.trustProxy('RELAY_TRUST_PROXY'),
-        host: s.string('RELAY_HOST', '127.0.0.1'),
-        port: s.integer('RELAY_PORT', 8095, 0, 65535),
-        logLevel: s.oneOf('RELAY_LOG_LEVEL', LOG_LEVELS, 'info'),
+        server: {
+            trustProxy: s.trustProxy('RELAY_TRUST_PROXY'),
+            host: s.string('RELAY_HOST', '127.0.0.1'),
+            port: s.integer('RELAY_PORT', 8095, 0, 65535),
+            logLevel: s.oneOf('RELAY_LOG_LEVEL', LOG_LEVELS, 'info'),
+        },
     }
     const authorizationEndpoint = s.optionalUrl('ESIGNET_AUTHORIZATION_ENDPOINT')
     if (authorizationEndpoint) {

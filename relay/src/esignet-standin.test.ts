@@ -11,11 +11,11 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import type { FastifyInstance } from 'fastify'
 import { pairwiseSub } from '../../devstack/src/common/pairwise'
-import { authorize } from '../../devstack/src/esignet/testing/esignet-flow'
+import { authorize } from '../../devstack/test-support/esignet-flow'
 import { buildRelay } from './app'
 import { parseSettings } from './config'
-import { FhirDouble } from './testing/fhir-double'
-import { LogCapture, REDIRECT_URI, ROUTE_SECRET, SESSION_SECRET } from './testing/fixture'
+import { FhirDouble } from '../test-support/fhir-double'
+import { LogCapture, REDIRECT_URI, ROUTE_SECRET, testRelaySettings } from '../test-support/fixture'
 
 const NIMALI = '5860125421'
 const COOKIE = 'anc-patient-session'
@@ -42,12 +42,7 @@ beforeAll(async () => {
             DEV_KEYS_DIR,
             'relay-client.private.dev.jwk.json'
         ),
-        RELAY_ALLOWED_REDIRECT_URIS: REDIRECT_URI,
-        FHIR_BASE_URL: fhir.baseUrl,
-        FHIR_USERNAME: 'relay-service',
-        FHIR_PASSWORD: 'fhir-password',
-        RELAY_ROUTE_SECRET: ROUTE_SECRET,
-        RELAY_SESSION_SECRET: SESSION_SECRET,
+        ...testRelaySettings(fhir),
         RELAY_COOKIE_SECURE: 'false',
     })
     relay = await buildRelay(config, { logStream: log })
@@ -65,12 +60,17 @@ afterAll(async () => {
     rmSync(dir, { recursive: true, force: true })
 })
 
-/** Starts the stand-in as a child process (see testing/esignet-standin-process.ts). */
+/** Starts the stand-in as a child process (see test-support/esignet-standin-process.ts). */
 async function startStandIn(dataDir: string): Promise<{ url: string }> {
     // One process (not the tsx CLI's wrapper and grandchild), so stopping it stops the server.
     child = spawn(
         process.execPath,
-        ['--import', 'tsx', path.join(__dirname, 'testing/esignet-standin-process.ts'), dataDir],
+        [
+            '--import',
+            'tsx',
+            path.join(__dirname, '../test-support/esignet-standin-process.ts'),
+            dataDir,
+        ],
         {
             cwd: REPO,
             stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,7 +1,7 @@
 import { exportJWK, generateKeyPair, UnsecuredJWT } from 'jose'
 import { buildRelay } from './app'
-import type { Behaviour } from './testing/hostile-issuer'
-import { REDIRECT_URI, ROUTE_SECRET, startFixture, type Fixture } from './testing/fixture'
+import type { Behaviour } from '../test-support/hostile-issuer'
+import { REDIRECT_URI, ROUTE_SECRET, startFixture, type Fixture } from '../test-support/fixture'
 
 const SUB = 'pairwise-sub-of-the-midwife'
 

@@ -1,4 +1,7 @@
-export { buildRelay, ROUTE_SECRET_HEADER, sessionCookieName, type RelayDependencies } from './app'
+export { buildRelay, type RelayDependencies } from './app'
 export { ConfigError, loadConfig, parseSettings, type RelayConfig } from './config'
 export { RelayError, RelayErrorCode } from './errors'
 export type { CodeExchangeRequest, VerifiedLogin } from './esignet/client'
+export type { FetchLike } from './http'
+export { sessionCookieName } from './plugins/patient'
+export { ROUTE_SECRET_HEADER } from './plugins/staff'

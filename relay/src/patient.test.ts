@@ -1,5 +1,5 @@
 import { SessionSealer } from './patient/session'
-import { SESSION_SECRET, startFixture, type Fixture } from './testing/fixture'
+import { SESSION_SECRET, startFixture, type Fixture } from '../test-support/fixture'
 
 const SUB_A = 'sub-of-patient-a'
 const SUB_B = 'sub-of-patient-b'

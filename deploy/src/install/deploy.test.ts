@@ -8,7 +8,7 @@ import {
     spawnDhis2,
     type SpawnedDhis2,
     tempDataRoot,
-} from '../../../devstack/src/dhis2/testing/helpers'
+} from '../../../devstack/test-support/dhis2'
 import { PROGRAM_ANC } from '@anc/shared/metadata'
 import { buildDatastoreDefaults } from '../metadata'
 import type { RouteSettings } from '../routes'

@@ -2,7 +2,7 @@
  * Where each local stand-in listens. Every port can be moved with an environment variable,
  * so two stacks (a developer's and a test run's) can share a machine.
  */
-export const DEFAULT_PORTS = {
+const DEFAULT_PORTS = {
     dhis2: 8080,
     esignet: 8088,
     fhir: 8090,

@@ -1,6 +1,7 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto'
 import { promisify } from 'node:util'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Dhis2Context } from './context'
 import type { Db } from './db'
 import { sendJson, sendMessage } from './util'
 
@@ -10,7 +11,7 @@ const scrypt = promisify(scryptCb) as (
     keylen: number
 ) => Promise<Buffer>
 
-export const SESSION_COOKIE = 'JSESSIONID'
+const SESSION_COOKIE = 'JSESSIONID'
 const SESSION_HOURS = 12
 
 export interface User {
@@ -124,7 +125,7 @@ async function authenticate(
 }
 
 /** Paths anyone may call without a session (DHIS2's public endpoints). */
-export function isPublicPath(url: string): boolean {
+function isPublicPath(url: string): boolean {
     const path = url.split('?')[0] ?? ''
     return (
         path === '/' ||
@@ -170,7 +171,7 @@ async function sessionUser(db: Db, sessionId: string): Promise<User | undefined>
     return principal
 }
 
-export function registerAuth(app: FastifyInstance, db: Db): void {
+export function registerAuth(app: FastifyInstance, { db }: Dhis2Context): void {
     // Resolve the user from the session cookie or HTTP Basic, on every request.
     app.addHook('onRequest', async (request, reply) => {
         const sessionId = request.cookies[SESSION_COOKIE]

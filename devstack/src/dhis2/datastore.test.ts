@@ -8,7 +8,7 @@ import {
     spawnDhis2,
     type SpawnedDhis2,
     tempDataRoot,
-} from './testing/helpers'
+} from '../../test-support/dhis2'
 import { UID_PATTERN } from './util'
 
 // Datastore sharing as DHIS2 enforces it: who may read, change and re-share a key.

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { User } from './auth'
+import type { Dhis2Context } from './context'
 import type { Db } from './db'
 import { sendJson, sendMessage } from './util'
 
@@ -27,11 +28,7 @@ const ACCESS_STRING = /^[r-][w-][r-][w-]-{4}$/
  * public access string or a grant to the user. The stand-in has no user groups, so group grants
  * are kept but never match anyone.
  */
-export function canAccess(
-    user: User | undefined,
-    sharing: Sharing,
-    mode: 'read' | 'write'
-): boolean {
+function canAccess(user: User | undefined, sharing: Sharing, mode: 'read' | 'write'): boolean {
     if (!user) return false
     if (user.authorities.includes('ALL') || sharing.owner === user.id) return true
     const [letter, index] = mode === 'read' ? ['r', 0] : ['w', 1]
@@ -56,7 +53,7 @@ const deniedKey = (reply: FastifyReply, ns: string, key: string) =>
  * or ALL), else 403. A new key gets DHIS2's default public read-write. `/api/sharing?type=dataStore`
  * reads and sets a key's sharing by its UID (`GET .../<key>/metaData` gives it).
  */
-export function registerDatastore(app: FastifyInstance, db: Db): void {
+export function registerDatastore(app: FastifyInstance, { db }: Dhis2Context): void {
     const entry = async (ns: string, key: string): Promise<EntryRow | undefined> => {
         const { rows } = await db.query<EntryRow>(
             'select uid, namespace, key, value, sharing from datastore where namespace = $1 and key = $2',

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { hasAuthority } from './auth'
+import type { Dhis2Context } from './context'
 import type { Db } from './db'
 import {
     applyFields,
@@ -12,7 +13,7 @@ import {
 } from './util'
 
 /** Metadata types the stand-in stores and serves (the ones the ANC package and the apps use). */
-export const METADATA_TYPES = [
+const METADATA_TYPES = [
     'attributes',
     'options',
     'optionSets',
@@ -86,7 +87,7 @@ export class MetadataCache {
     }
 }
 
-export function withDisplayNames(object: MetadataObject): MetadataObject {
+function withDisplayNames(object: MetadataObject): MetadataObject {
     const result: MetadataObject = { ...object }
     if (typeof object.name === 'string') result.displayName = object.name
     if (typeof object.shortName === 'string') result.displayShortName = object.shortName
@@ -201,7 +202,7 @@ function metadataFilter(filters: string[]): (object: MetadataObject) => boolean 
     return (object) => tests.every((test) => test(object))
 }
 
-export function registerMetadata(app: FastifyInstance, db: Db, cache: MetadataCache): void {
+export function registerMetadata(app: FastifyInstance, { db, cache }: Dhis2Context): void {
     for (const type of METADATA_TYPES) {
         app.get(`/api/${type}`, async (request, reply) => {
             const query = request.query as Record<string, unknown>

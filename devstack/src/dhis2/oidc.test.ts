@@ -1,8 +1,7 @@
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { type EsignetServer, startEsignet } from '../esignet/server'
-import { Browser, location } from '../esignet/testing/esignet-flow'
-import { spawnDhis2, type SpawnedDhis2, tempDataRoot } from './testing/helpers'
+import { Browser, location } from '../../test-support/esignet-flow'
+import { spawnDhis2, type SpawnedDhis2, tempDataRoot } from '../../test-support/dhis2'
+import { freePort } from '../../test-support/stack'
 
 /**
  * Staff national-ID sign-in through the real eSignet stand-in: DHIS2 as relying party with
@@ -16,14 +15,6 @@ const PATIENT_INDIVIDUAL_ID = '5860125421' // a seeded identity with no DHIS2 ac
 let esignet: EsignetServer
 let dhis2: SpawnedDhis2
 const data = tempDataRoot()
-
-async function freePort(): Promise<number> {
-    const server = createServer()
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    const { port } = server.address() as AddressInfo
-    await new Promise((resolve) => server.close(resolve))
-    return port
-}
 
 beforeAll(async () => {
     // eSignet must know DHIS2's callback before DHIS2 starts: reserve DHIS2's port first.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import * as client from 'openid-client'
 import { createSession, loadUser } from './auth'
-import type { Db } from './db'
+import type { Dhis2Context } from './context'
 
 /**
  * Staff sign-in with national ID, as DHIS2 core does it with `oidc.provider.esignet.*` in
@@ -64,7 +64,11 @@ export function esignetOidcOptions(
     }
 }
 
-export function registerOidc(app: FastifyInstance, db: Db, options: OidcOptions): void {
+export function registerOidc(
+    app: FastifyInstance,
+    { db }: Dhis2Context,
+    options: OidcOptions
+): void {
     const pending = new Map<string, Pending>()
     let configuration: Promise<client.Configuration> | undefined
 

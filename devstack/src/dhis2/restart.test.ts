@@ -1,6 +1,6 @@
 import { ATTRIBUTES, TRACKED_ENTITY_TYPE_PERSON } from '@anc/shared/metadata'
 import { ORG_UNITS } from './seed'
-import { ADMIN, MIDWIFE, spawnDhis2, tempDataRoot } from './testing/helpers'
+import { ADMIN, MIDWIFE, spawnDhis2, tempDataRoot } from '../../test-support/dhis2'
 
 jest.setTimeout(120_000)
 

@@ -1,7 +1,8 @@
 import http from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasAuthority, type User } from './auth'
-import type { Db } from './db'
+import type { Dhis2Context } from './context'
+import type { Dhis2Profile } from './profile'
 import { generateUid, sendJson, sendMessage } from './util'
 
 export interface RouteAuth {
@@ -24,15 +25,6 @@ export interface Route {
     responseTimeoutSeconds?: number
     disabled?: boolean
     sharing?: { public?: string; users?: Record<string, { access: string }> }
-}
-
-export interface RouteOptions {
-    /**
-     * DHIS2-20311 (2.43.0, 2.42.4, 2.41.7, 2.40.11): the query string is URL-decoded and
-     * re-assembled without re-encoding before URI.create, which rejects `|` and spaces. On by
-     * default so our clients are tested against the behaviour of current servers.
-     */
-    queryRedecoding: boolean
 }
 
 /** Request headers DHIS2 forwards upstream; everything else (Authorization, Cookie...) is dropped. */
@@ -97,7 +89,7 @@ function validate(body: Partial<Route>): string | undefined {
     return undefined
 }
 
-export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptions): void {
+export function registerRoutes(app: FastifyInstance, { db, profile }: Dhis2Context): void {
     // DHIS2 serves routes from its Hibernate cache, not a query per run. The handlers below are the
     // only writers after seeding, and each drops the cache once its write is committed.
     const cache = new Map<string, Route>()
@@ -203,7 +195,7 @@ export function registerRoutes(app: FastifyInstance, db: Db, options: RouteOptio
             const user = request.user as User
             if (!mayRun(user, route))
                 return sendMessage(reply, 403, 'User does not have access to this route')
-            return runRoute(request, reply, route, params['*'] ?? '', user, options)
+            return runRoute(request, reply, route, params['*'] ?? '', user, profile)
         }
         for (const path of ['/api/routes/:id/run', '/api/routes/:id/run/*']) {
             scope.route({
@@ -232,7 +224,7 @@ async function runRoute(
     route: Route,
     subPath: string,
     user: User,
-    options: RouteOptions
+    profile: Dhis2Profile
 ): Promise<FastifyReply> {
     const wildcard = route.url.endsWith('/**')
     if (subPath !== '' && !wildcard)
@@ -252,7 +244,9 @@ async function runRoute(
         parameters.push([k, v])
     }
     let query: string
-    if (options.queryRedecoding) {
+    // DHIS2-20311: the query string is URL-decoded and re-assembled without re-encoding before
+    // URI.create, which rejects `|` and spaces.
+    if (profile.routeQueryRedecoding) {
         query = parameters.map(([k, v]) => `${k}=${v}`).join('&')
         const bad = ILLEGAL_IN_URI.exec(query)
         if (bad) {

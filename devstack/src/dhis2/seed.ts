@@ -23,7 +23,7 @@ export const ORG_UNITS = {
 } as const
 
 /** The staff client at eSignet: DHIS2 maps users by this client's pairwise sub. */
-export const STAFF_CLIENT_ID = 'dhis2-staff'
+const STAFF_CLIENT_ID = 'dhis2-staff'
 
 export const SEED_USERS = {
     admin: { id: 'ancUsrAdmin', username: 'admin', password: 'district' },
@@ -70,7 +70,7 @@ function orgUnits(): object[] {
     ]
 }
 
-export function seedRoutes(relayUrl: string, fhirUrl: string): Route[] {
+function seedRoutes(relayUrl: string, fhirUrl: string): Route[] {
     return [
         {
             id: 'ancRouteRly',

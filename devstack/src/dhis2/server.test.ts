@@ -15,7 +15,7 @@ import {
     spawnDhis2,
     type SpawnedDhis2,
     tempDataRoot,
-} from './testing/helpers'
+} from '../../test-support/dhis2'
 
 jest.setTimeout(60_000)
 

@@ -2,19 +2,23 @@ import path from 'node:path'
 import fastifyCookie from '@fastify/cookie'
 import fastifyFormbody from '@fastify/formbody'
 import fastifyMultipart from '@fastify/multipart'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify from 'fastify'
 import { dataDir } from '../common/data-dir'
 import { explainListenError, portOf, urlOf } from '../common/ports'
-import { registerApps } from './apps'
+import { registerApps } from './apps/register'
 import { registerAuth } from './auth'
+import type { Dhis2Context } from './context'
 import { registerDatastore } from './datastore'
-import { type Db, openDatabase } from './db'
+import { openDatabase } from './db'
+import { registerMe } from './me'
 import { MetadataCache, registerMetadata } from './metadata'
-import { esignetOidcOptions, type OidcOptions, registerOidc } from './oidc'
+import { esignetOidcOptions, registerOidc } from './oidc'
+import { dhis2Profile } from './profile'
 import { registerRelayProxy, registerRoutes } from './routes'
 import { seed } from './seed'
-import { API_VERSION, registerSystem } from './system'
-import { registerTracker, setOptionSource } from './tracker'
+import { registerSystem } from './system'
+import { registerTextPatterns } from './text-pattern'
+import { registerTracker } from './tracker/register'
 import { sendMessage } from './util'
 
 const REPO_ROOT = path.resolve(__dirname, '../../..')
@@ -28,13 +32,6 @@ export interface Dhis2Options {
     esignetUrl?: string
     relayUrl?: string
     fhirUrl?: string
-    /** Override the staff OIDC client (tests use a fake provider). */
-    oidc?: (dhis2Url: () => string) => OidcOptions
-    /** DHIS2-20311 query re-decoding on route runs (default on). */
-    routeQueryRedecoding?: boolean
-    /** Built apps: key -> directory (default: the three apps' build/app in this checkout). */
-    builtApps?: Record<string, string>
-    applicationTitle?: string
     logger?: boolean
 }
 
@@ -50,13 +47,13 @@ function builtAppDirs(root: string): Record<string, string> {
 export interface Dhis2Server {
     url: string
     port: number
-    app: FastifyInstance
-    db: Db
     close(): Promise<void>
 }
 
 export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Server> {
     const env = process.env
+    // First: a version the stand-in does not model (DHIS2_VERSION) stops it before any write.
+    const profile = dhis2Profile(env)
     const dir = options.dataDir ?? dataDir('dhis2')
     const db = await openDatabase(path.join(dir, 'pgdata'))
     let publicUrl = ''
@@ -68,7 +65,6 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
     await seed(db, { relay: relayUrl, fhir: fhirUrl })
     const cache = new MetadataCache(db)
     await cache.reload()
-    setOptionSource(cache)
 
     const app = Fastify({
         logger: options.logger ?? false,
@@ -80,7 +76,7 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
     await app.register(fastifyFormbody)
     await app.register(fastifyMultipart, { limits: { fileSize: 100 * 1024 * 1024 } })
 
-    // The dev server of an app runs on another origin (toolchain.md §5): allow loopback origins.
+    // An app's dev server (d2 app scripts start) runs on another loopback origin: allow those.
     app.addHook('onRequest', async (request, reply) => {
         const origin = request.headers.origin
         if (origin && /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(origin)) {
@@ -101,33 +97,31 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
         }
     })
 
-    registerAuth(app, db)
-    registerSystem(app, db, cache, {
-        applicationTitle: options.applicationTitle ?? 'ANC on DHIS2 (local)',
-        baseUrl,
-    })
-    registerMetadata(app, db, cache)
-    registerTracker(app, db, cache)
-    registerDatastore(app, db)
-    registerRoutes(app, db, {
-        queryRedecoding: options.routeQueryRedecoding ?? env.DHIS2_ROUTE_QUERY_REDECODING !== 'off',
-    })
+    const context: Dhis2Context = { db, cache, profile, baseUrl }
+    registerAuth(app, context)
+    registerSystem(app, context, { applicationTitle: 'ANC on DHIS2 (local)' })
+    registerMe(app, context)
+    registerMetadata(app, context)
+    registerTextPatterns(app, context)
+    registerTracker(app, context)
+    registerDatastore(app, context)
+    registerRoutes(app, context)
     registerRelayProxy(app, () => relayUrl)
-    registerApps(app, db, {
+    registerApps(app, context, {
         installDir: path.join(dir, 'apps'),
-        builtApps: options.builtApps ?? builtAppDirs(env.DHIS2_APP_BUILDS_DIR ?? REPO_ROOT),
-        baseUrl,
+        builtApps: builtAppDirs(env.DHIS2_APP_BUILDS_DIR ?? REPO_ROOT),
     })
-    const oidcOptions = options.oidc
-        ? options.oidc(baseUrl)
-        : esignetOidcOptions(
-              esignetUrl,
-              baseUrl,
-              env.DHIS2_OIDC_PRIVATE_KEY_FILE ??
-                  path.join(REPO_ROOT, 'devstack/keys/dhis2-client.private.dev.jwk.json'),
-              env.DHIS2_OIDC_ISSUER
-          )
-    registerOidc(app, db, oidcOptions)
+    registerOidc(
+        app,
+        context,
+        esignetOidcOptions(
+            esignetUrl,
+            baseUrl,
+            env.DHIS2_OIDC_PRIVATE_KEY_FILE ??
+                path.join(REPO_ROOT, 'devstack/keys/dhis2-client.private.dev.jwk.json'),
+            env.DHIS2_OIDC_ISSUER
+        )
+    )
 
     app.setNotFoundHandler((request, reply) =>
         sendMessage(reply, 404, `No endpoint for ${request.method} ${request.url.split('?')[0]}`)
@@ -152,13 +146,9 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
     return {
         url: publicUrl,
         port: actualPort,
-        app,
-        db,
         close: async () => {
             await app.close()
             await db.close()
         },
     }
 }
-
-export { API_VERSION }

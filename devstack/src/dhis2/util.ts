@@ -28,7 +28,7 @@ const REASONS: Record<number, string> = {
 }
 
 /** DHIS2's WebMessage body: {httpStatus, httpStatusCode, status, message, ...}. */
-export function webMessage(code: number, message: string | undefined, extra: object = {}): object {
+function webMessage(code: number, message: string | undefined, extra: object = {}): object {
     return {
         httpStatus: REASONS[code] ?? 'Error',
         httpStatusCode: code,

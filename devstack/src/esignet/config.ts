@@ -80,6 +80,8 @@ export interface EsignetOptions {
     host?: string
     /** Public base URL (discovery `issuer`); defaults to http://localhost:<port>. */
     baseUrl?: string
+    /** The eSignet version reproduced (`ESIGNET_VERSION`); see profile.ts. Default 1.6.2. */
+    version?: string
     /**
      * eSignet <= 1.7 puts `<base>/v1/esignet` in id_token `iss` while discovery says `<base>`.
      * Default true (the 1.6 behaviour); false gives 1.8's fixed issuer.
@@ -155,6 +157,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EsignetOpt
     const options: EsignetOptions = { port: portOf('esignet', env) }
     if (env.ESIGNET_BASE_URL) {
         options.baseUrl = env.ESIGNET_BASE_URL
+    }
+    if (env.ESIGNET_VERSION) {
+        options.version = env.ESIGNET_VERSION
     }
     if (env.ESIGNET_LEGACY_ISSUER) {
         options.legacyIssuer = env.ESIGNET_LEGACY_ISSUER !== 'false'

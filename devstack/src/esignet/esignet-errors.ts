@@ -1,7 +1,8 @@
 /**
  * oidc-provider answers with OAuth's error codes; eSignet 1.6 has its own. These functions map
  * one to the other so a client of the stand-in meets the codes and statuses it will meet in
- * production (see shared/notes/esignet.md §3-§5).
+ * production (mosip/esignet v1.6.2: esignet-core ErrorConstants.java, oidc-service-impl
+ * TokenServiceImpl.java, esignet-service ExceptionHandlerAdvice.java).
  */
 
 export interface EsignetError {
@@ -9,7 +10,7 @@ export interface EsignetError {
     error: string
 }
 
-export const ASSERTION_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+const ASSERTION_TYPE_JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 type Fields = Record<string, unknown>
 
@@ -20,7 +21,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  * validation): @OIDCGrantType, @NotBlank code, @RedirectURL, @OIDCClientAssertionType, @NotBlank
  * client_assertion.
  */
-export function tokenFieldError(body: Fields): EsignetError | undefined {
+function tokenFieldError(body: Fields): EsignetError | undefined {
     if (text(body.grant_type) !== 'authorization_code') {
         return { status: 400, error: 'invalid_grant_type' }
     }

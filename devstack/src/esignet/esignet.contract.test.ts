@@ -1,6 +1,6 @@
 /**
- * Contract tests: the eSignet stand-in must behave on the wire like MOSIP eSignet 1.6 (see
- * shared/notes/esignet.md). Each test drives real HTTP: the browser half with manual redirects
+ * Contract tests: the eSignet stand-in must behave on the wire like MOSIP eSignet 1.6 (as read
+ * in mosip/esignet v1.6.2 and esignet-mock-services v0.11.2; see src/esignet/README.md). Each test drives real HTTP: the browser half with manual redirects
  * and cookies through the stand-in's own pages, the relying-party half with private_key_jwt.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -28,7 +28,7 @@ import {
     startAuthorization,
     tokenRequest,
     type AuthorizeRequest,
-} from './testing/esignet-flow'
+} from '../../test-support/esignet-flow'
 
 const RELAY = 'anc-relay'
 const RELAY_REDIRECT = 'http://localhost:8080/api/apps/anc-registration/esignet-callback.html'
@@ -211,7 +211,9 @@ describe('authorization', () => {
         expect(englishClaims.name).toBe('Nimali Perera')
         expect(englishClaims.gender).toBe('Female')
     })
+})
 
+describe('authorization: consent and claims', () => {
     test('a declined voluntary claim is absent from userinfo; essential ones cannot be declined', async () => {
         const flow = await relayFlow({ decline: ['phone_number', 'picture'] })
         // essential claims are listed, not offered as checkboxes
@@ -266,7 +268,9 @@ describe('authorization', () => {
         expect(claims.name).toBe('Ruwan Senanayake')
         expect(claims).not.toHaveProperty('birthdate')
     })
+})
 
+describe('authorization: refusals on the sign-in pages', () => {
     test('wrong OTP and unknown individual ID are refused on the page', async () => {
         const { browser, response } = await startAuthorization({
             baseUrl: server.url,

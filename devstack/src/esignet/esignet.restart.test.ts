@@ -15,7 +15,7 @@ import {
     location,
     startAuthorization,
     tokenRequest,
-} from './testing/esignet-flow'
+} from '../../test-support/esignet-flow'
 
 const REPO = path.resolve(__dirname, '../../..')
 const MAIN = path.join(__dirname, 'main.ts')

@@ -34,7 +34,7 @@ export interface SeedIdentity {
     preferredLang?: string
 }
 
-export const DEFAULT_SEED_FILE = path.resolve(__dirname, '../../seed/identities.json')
+const DEFAULT_SEED_FILE = path.resolve(__dirname, '../../seed/identities.json')
 
 export class IdentityStore {
     private readonly byId: Map<string, SeedIdentity>
@@ -152,7 +152,7 @@ export function claimsLocalesToLanguages(claimsLocales: string | undefined): Lan
  * language available gives the plain key (`name`); several give `name#eng`, `name#sin`, ...;
  * none gives the plain key with the first stored value.
  */
-export function renderLocalized(
+function renderLocalized(
     name: string,
     value: string | Localized,
     languages: LanguageCode[],

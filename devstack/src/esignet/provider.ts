@@ -9,35 +9,22 @@ import {
 } from 'oidc-provider'
 import type { JWK } from 'jose'
 import { pairwiseSub } from '../common/pairwise'
-import { ACR, ESIGNET_CLAIMS_SUPPORTED, PATHS, SCOPE_CLAIMS, type EsignetClient } from './config'
-import { authorizeError, tokenError } from './esignet-errors'
+import {
+    assertClaimsParameter,
+    CLAIMS_AVAILABLE,
+    installLocalizedClaims,
+    userinfoClaims,
+} from './claims'
+import { ACR, PATHS, SCOPE_CLAIMS, type EsignetClient } from './config'
+import { authorizeError } from './esignet-errors'
 import { fileAdapterFactory } from './file-adapter'
 import type { FileStore } from './file-store'
-import { identityClaims, renderClaim, type IdentityStore, type RawClaimValue } from './identities'
+import { identityClaims, type IdentityStore } from './identities'
+import type { EsignetProfile } from './profile'
+import { ensureSameRealmStructuredClone } from './realm'
+import { RECORD } from './records'
 import { errorPage } from './views'
-
-/** Claims the stand-in can supply; eSignet's list plus names a deployment may enable. */
-export const CLAIMS_AVAILABLE = [
-    ...ESIGNET_CLAIMS_SUPPORTED,
-    'given_name',
-    'family_name',
-    'middle_name',
-    'locale',
-]
-
-/** The stand-in's own records in the durable store (beside oidc-provider's models). */
-export const RECORD = {
-    /** per interaction uid: who is signing in and whether the OTP was verified */
-    auth: (uid: string) => `EsignetAuth:${uid}`,
-    /** per grant id: the languages (ISO 639-3) userinfo renders tagged claims in */
-    grantLanguages: (grantId: string) => `EsignetGrant:${grantId}`,
-    /** per client and person: the remembered consent (eSignet stores it per client and PSUT) */
-    consent: (clientId: string, individualId: string) =>
-        `EsignetConsent:${clientId}:${individualId}`,
-}
-
-const RAW_CLAIMS = Symbol('esignet raw claims')
-const LANGUAGES = Symbol('esignet claim languages')
+import { esignetWireFormat } from './wire-format'
 
 export interface ProviderSettings {
     baseUrl: string
@@ -47,6 +34,8 @@ export interface ProviderSettings {
     cookieKeys: string[]
     store: FileStore
     identities: IdentityStore
+    /** The eSignet version reproduced: branch on this where versions differ. */
+    profile: EsignetProfile
 }
 
 function clientMetadata(client: EsignetClient): ClientMetadata {
@@ -94,111 +83,6 @@ function esignetPolicy(): interactionPolicy.DefaultPolicy {
             )
         )
     return policy
-}
-
-/** eSignet's claims-parameter schema: members null or {essential, purpose(3-300), value, values}. */
-async function assertClaimsParameter(_ctx: KoaContextWithOIDC, request: object): Promise<void> {
-    const claims = request as Record<string, unknown>
-    const invalid = (why: string): never => {
-        throw new errors.CustomOIDCProviderError('invalid_claim', why)
-    }
-    for (const container of ['userinfo', 'id_token']) {
-        const members = claims[container]
-        if (members === undefined) {
-            continue
-        }
-        if (members === null || typeof members !== 'object' || Array.isArray(members)) {
-            invalid(`claims.${container} must be an object`)
-        }
-        for (const [name, spec] of Object.entries(members as Record<string, unknown>)) {
-            if (spec === null) {
-                continue
-            }
-            if (typeof spec !== 'object' || Array.isArray(spec)) {
-                invalid(`claims.${container}.${name} must be null or an object`)
-            }
-            const { essential, purpose, values } = spec as Record<string, unknown>
-            if (essential !== undefined && typeof essential !== 'boolean') {
-                invalid(`claims.${container}.${name}.essential must be a boolean`)
-            }
-            if (
-                purpose !== undefined &&
-                (typeof purpose !== 'string' || purpose.length < 3 || purpose.length > 300)
-            ) {
-                invalid(`claims.${container}.${name}.purpose must be 3-300 characters`)
-            }
-            if (values !== undefined && !Array.isArray(values)) {
-                invalid(`claims.${container}.${name}.values must be an array`)
-            }
-        }
-    }
-}
-
-/**
- * Renders the mock identity system's raw values after oidc-provider has filtered the claims to
- * what was granted: `name` becomes `name#eng`/`name#sin`/... per the grant's claims_locales.
- * oidc-provider's claim filter only knows plain claim names, hence the post-filter step.
- */
-function installLocalizedClaims(provider: Provider): void {
-    const BaseClaims = provider.Claims as unknown as new (...args: unknown[]) => {
-        available: Record<string | symbol, unknown>
-        result(): Promise<Record<string, unknown>>
-    }
-    class EsignetClaims extends BaseClaims {
-        override async result(): Promise<Record<string, unknown>> {
-            const filtered = await super.result()
-            const raw = this.available[RAW_CLAIMS] as Record<string, RawClaimValue> | undefined
-            const languages = this.available[LANGUAGES] as string[] | undefined
-            if (!raw || !languages) {
-                return filtered
-            }
-            const out: Record<string, unknown> = {}
-            for (const [name, value] of Object.entries(filtered)) {
-                const rawValue = raw[name]
-                Object.assign(
-                    out,
-                    rawValue === undefined
-                        ? { [name]: value }
-                        : renderClaim(name, rawValue, languages)
-                )
-            }
-            return out
-        }
-    }
-    // IdToken (which also builds JWT userinfo) reads `provider.Claims` at call time.
-    Object.defineProperty(provider, 'Claims', { value: EsignetClaims, configurable: true })
-}
-
-/** Re-creates plain objects and arrays in this realm; other values are kept as they are. */
-function inThisRealm(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(inThisRealm)
-    }
-    if (
-        value !== null &&
-        typeof value === 'object' &&
-        Object.getPrototypeOf(value)?.constructor?.name === 'Object'
-    ) {
-        return Object.fromEntries(
-            Object.entries(value).map(([key, item]) => [key, inThisRealm(item)])
-        )
-    }
-    return value
-}
-
-/**
- * Jest runs modules in a vm context but gives them Node's own structuredClone, whose results
- * belong to the outer realm; oidc-provider clones client metadata with it and then rejects the
- * keys (`constructor === Object`). Only in such a sandbox, rebuild plain data in this realm, so
- * every team's tests can start the stand-in in-process. oidc-provider clones only JSON data.
- */
-function ensureSameRealmStructuredClone(): void {
-    if (structuredClone({}).constructor === Object) {
-        return
-    }
-    const native = globalThis.structuredClone
-    globalThis.structuredClone = ((value: unknown, options?: StructuredSerializeOptions) =>
-        inThisRealm(native(value, options))) as typeof structuredClone
 }
 
 export function createProvider(settings: ProviderSettings): Provider {
@@ -287,44 +171,8 @@ export function createProvider(settings: ProviderSettings): Provider {
             return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined
         },
         // eSignet's rules for the client assertion (TokenServiceImpl.verifyClientAssertionToken).
-        assertJwtClientAuthClaimsAndHeader: async (_ctx, claims, header, client) => {
-            if (header.alg !== 'RS256') {
-                throw new errors.InvalidClientAuth('client assertion must be signed with RS256')
-            }
-            const aud =
-                Array.isArray(claims.aud) && claims.aud.length === 1 ? claims.aud[0] : claims.aud
-            if (aud !== tokenEndpoint) {
-                throw new errors.InvalidClientAuth(`aud must be exactly ${tokenEndpoint}`)
-            }
-            if (claims.sub !== client.clientId || claims.iss !== client.clientId) {
-                throw new errors.InvalidClientAuth('iss and sub must both be the client_id')
-            }
-            if (typeof claims.iat !== 'number') {
-                throw new errors.InvalidClientAuth('iat is required')
-            }
-        },
-        findAccount: async (ctx, sub): Promise<Account | undefined> => {
-            const identity = identities.find(sub)
-            if (!identity) {
-                return undefined
-            }
-            return {
-                accountId: sub,
-                claims: async (use) => {
-                    // eSignet's id_token never carries user claims.
-                    if (use !== 'userinfo') {
-                        return { sub }
-                    }
-                    const raw = identityClaims(identity)
-                    const grantId = ctx.oidc.accessToken?.grantId
-                    const stored = grantId ? store.get(RECORD.grantLanguages(grantId)) : undefined
-                    const languages = Array.isArray(stored?.languages)
-                        ? (stored.languages as string[])
-                        : ['eng']
-                    return { sub, ...raw, [RAW_CLAIMS]: raw, [LANGUAGES]: languages } as never
-                },
-            }
-        },
+        assertJwtClientAuthClaimsAndHeader: clientAssertionRules(tokenEndpoint),
+        findAccount: accountFinder(identities, store),
         renderError: async (ctx, out) => {
             ctx.type = 'html'
             ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
@@ -345,94 +193,53 @@ export function createProvider(settings: ProviderSettings): Provider {
     return provider
 }
 
-function stripCors(ctx: KoaContextWithOIDC): void {
-    for (const header of Object.keys(ctx.response.headers)) {
-        if (header.toLowerCase().startsWith('access-control-')) {
-            ctx.remove(header)
+/** eSignet's rules for the client assertion, beyond its signature (TokenServiceImpl). */
+function clientAssertionRules(
+    tokenEndpoint: string
+): Configuration['assertJwtClientAuthClaimsAndHeader'] {
+    return async (_ctx, claims, header, client) => {
+        if (header.alg !== 'RS256') {
+            throw new errors.InvalidClientAuth('client assertion must be signed with RS256')
+        }
+        const aud =
+            Array.isArray(claims.aud) && claims.aud.length === 1 ? claims.aud[0] : claims.aud
+        if (aud !== tokenEndpoint) {
+            throw new errors.InvalidClientAuth(`aud must be exactly ${tokenEndpoint}`)
+        }
+        if (claims.sub !== client.clientId || claims.iss !== client.clientId) {
+            throw new errors.InvalidClientAuth('iss and sub must both be the client_id')
+        }
+        if (typeof claims.iat !== 'number') {
+            throw new errors.InvalidClientAuth('iat is required')
         }
     }
-    ctx.remove('Vary')
 }
 
 /**
- * Reshapes oidc-provider's responses into eSignet 1.6's wire format: token errors with eSignet's
- * codes and statuses, no `scope` in the token response, userinfo errors as an empty 401, no CORS
- * on token or userinfo, authorize errors on a page, and the 1.6 success redirect.
+ * Accounts are the mock identity system's people: the id_token carries only `sub`, userinfo the
+ * person's raw claims in the languages the grant's claims_locales chose.
  */
-function esignetWireFormat() {
-    return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
-        await next()
-        if (ctx.path === PATHS.token) {
-            stripCors(ctx)
-            if (ctx.status >= 400) {
-                const body = (ctx.oidc?.body ?? {}) as Record<string, unknown>
-                const mapped = tokenError(body, ctx.state.providerError as never)
-                ctx.body = { error: mapped.error, error_description: mapped.error }
-                ctx.status = mapped.status
-                ctx.remove('WWW-Authenticate')
-            } else if (ctx.body && typeof ctx.body === 'object' && 'access_token' in ctx.body) {
-                const { scope: _scope, ...rest } = ctx.body as Record<string, unknown>
-                ctx.body = rest
-            }
-            return
+function accountFinder(identities: IdentityStore, store: FileStore): Configuration['findAccount'] {
+    return async (ctx, sub): Promise<Account | undefined> => {
+        const identity = identities.find(sub)
+        if (!identity) {
+            return undefined
         }
-        if (ctx.path === PATHS.userinfo) {
-            stripCors(ctx)
-            if (ctx.status >= 400) {
-                ctx.body = ''
-                ctx.status = 401
-                ctx.remove('Content-Type')
-                ctx.set('WWW-Authenticate', 'error="invalid_token"')
-            }
-            return
+        return {
+            accountId: sub,
+            claims: async (use) => {
+                // eSignet's id_token never carries user claims.
+                if (use !== 'userinfo') {
+                    return { sub }
+                }
+                const raw = identityClaims(identity)
+                const grantId = ctx.oidc.accessToken?.grantId
+                const stored = grantId ? store.get(RECORD.grantLanguages(grantId)) : undefined
+                const languages = Array.isArray(stored?.languages)
+                    ? (stored.languages as string[])
+                    : ['eng']
+                return userinfoClaims(sub, raw, languages) as never
+            },
         }
-        if (ctx.path === PATHS.authorize || ctx.path.startsWith(`${PATHS.authorize}/`)) {
-            rewriteAuthorizeRedirect(ctx)
-        }
-    }
-}
-
-function rewriteAuthorizeRedirect(ctx: KoaContextWithOIDC): void {
-    const location = ctx.response.get('Location')
-    if (ctx.status !== 303 || !location || location.startsWith('/')) {
-        return
-    }
-    const target = new URL(location)
-    const params = target.searchParams
-    const base = location.split('?')[0] ?? location
-    const error = params.get('error')
-    const state = params.get('state')
-    if (error && ctx.path === PATHS.authorize) {
-        // Errors before a transaction exists stay on eSignet's own error page.
-        ctx.status = 400
-        ctx.type = 'html'
-        ctx.remove('Location')
-        ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-        ctx.body = errorPage(
-            authorizeError({
-                error,
-                error_description: params.get('error_description') ?? undefined,
-            }),
-            params.get('error_description') ?? undefined
-        )
-        return
-    }
-    if (error) {
-        const query = new URLSearchParams()
-        query.set('error_description', params.get('error_description') ?? error)
-        if (state !== null) {
-            query.set('state', state)
-        }
-        query.set('error', error)
-        ctx.redirect(`${base}?${query.toString()}`)
-        ctx.status = 303
-        return
-    }
-    const code = params.get('code')
-    if (code) {
-        // eSignet <= 1.6 concatenates: redirect_uri + "?state=" + state + "&code=" + code,
-        // state not URL-encoded and no `iss`.
-        ctx.redirect(`${base}?state=${state ?? ''}&code=${code}`)
-        ctx.status = 303
     }
 }

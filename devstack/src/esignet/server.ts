@@ -18,6 +18,7 @@ import {
 import { FileStore } from './file-store'
 import { IdentityStore } from './identities'
 import { interactionHandler } from './interactions'
+import { esignetProfile } from './profile'
 import { createProvider } from './provider'
 import { errorPage, PAGE_CSP } from './views'
 
@@ -83,6 +84,8 @@ function listen(
  * identity system behind it. Resolves once it accepts connections.
  */
 export async function startEsignet(options: EsignetOptions = {}): Promise<EsignetServer> {
+    // First: a version the stand-in does not model stops it before it listens.
+    const profile = esignetProfile(options)
     const clients = registrations(options)
     const identities = IdentityStore.fromFile(options.identitiesFile)
     const dir = options.dataDir ?? dataDir('esignet')
@@ -102,7 +105,7 @@ export async function startEsignet(options: EsignetOptions = {}): Promise<Esigne
         throw error
     }
     const baseUrl = (options.baseUrl ?? `http://localhost:${port}`).replace(/\/+$/, '')
-    const tokenIssuer = options.legacyIssuer === false ? baseUrl : `${baseUrl}/v1/esignet`
+    const tokenIssuer = profile.legacyIssuer ? `${baseUrl}/v1/esignet` : baseUrl
     const provider = createProvider({
         baseUrl,
         issuer: tokenIssuer,
@@ -113,6 +116,7 @@ export async function startEsignet(options: EsignetOptions = {}): Promise<Esigne
         cookieKeys: cookieKeys(dir),
         store,
         identities,
+        profile,
     })
     provider.proxy = true
     const acrValues = Object.values(ACR)
@@ -122,6 +126,7 @@ export async function startEsignet(options: EsignetOptions = {}): Promise<Esigne
         store,
         identities,
         otp: options.otp ?? '111111',
+        profile,
     })
     const oidc = provider.callback()
 

@@ -7,7 +7,7 @@
 export const PAGE_CSP =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
 
-export function escapeHtml(value: string): string {
+function escapeHtml(value: string): string {
     return value
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
@@ -34,7 +34,7 @@ const CLAIM_LABELS: Record<string, string> = {
     locale: 'Preferred language',
 }
 
-export function claimLabel(claim: string): string {
+function claimLabel(claim: string): string {
     return CLAIM_LABELS[claim] ?? claim
 }
 

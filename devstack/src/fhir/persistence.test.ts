@@ -8,7 +8,14 @@ import path from 'node:path'
 import type { Bundle, Resource } from '@medplum/fhirtypes'
 
 import { startFhir } from './server'
-import { fhirClient, observation, patient, PHN, resourcesOf, transaction } from './test-support'
+import {
+    fhirClient,
+    observation,
+    patient,
+    PHN,
+    resourcesOf,
+    transaction,
+} from '../../test-support/fhir-client'
 
 // Every acknowledged write must survive a restart, also when the process is killed with SIGKILL
 // right after its response: main.ts runs as a real child process here.

@@ -14,6 +14,7 @@ import type {
 } from '@medplum/fhirtypes'
 
 import { searchParametersOf } from './definitions'
+import type { FhirProfile } from './profile'
 import type { FhirStore } from './store'
 
 export interface RouteSettings {
@@ -26,6 +27,8 @@ export interface RouteSettings {
     /** Resource types of the Patient compartment and their parameters. */
     patientCompartment: Map<string, string[]>
     capabilityStatement: CapabilityStatement
+    /** The HAPI FHIR version reproduced: branch on this where versions differ. */
+    profile: FhirProfile
 }
 
 /** Search result parameters (not filters) a HAPI server accepts on a type search. */

@@ -23,7 +23,7 @@ import {
     PHN,
     resourcesOf,
     transaction,
-} from './test-support'
+} from '../../test-support/fhir-client'
 
 // Contract tests: each asserts what a HAPI FHIR R4 server answers, over HTTP.
 
@@ -179,7 +179,7 @@ describe('validation', () => {
     })
 })
 
-describe('transactions', () => {
+describe('transactions: references and conditional updates', () => {
     test('urn:uuid references are rewritten to the ids the server assigns', async () => {
         const patientUrn = `urn:uuid:${randomUUID()}`
         const reply = await fhir<Bundle>(
@@ -249,7 +249,9 @@ describe('transactions', () => {
         expect(updated.status).toBe(200)
         expect(updated.body).toMatchObject({ id: created.body.id, meta: { versionId: '2' } })
     })
+})
 
+describe('transactions are all or nothing', () => {
     test('a failing entry rolls the whole transaction back, including updates', async () => {
         const existingPhn = uniquePhn()
         const existing = await fhir('POST', 'Patient', patient(existingPhn))
@@ -322,7 +324,9 @@ describe('transactions', () => {
         expect(reply.status).toBe(412)
         expect(await searchTotal(`Patient?identifier=${PHN}|${newPhn}`)).toBe(0)
     })
+})
 
+describe('transactions with many conditional entries', () => {
     test('a bundle of 30 conditional entries works, and re-sending it duplicates nothing', async () => {
         const system = `urn:test:bulk:${randomUUID()}`
         const patientPhn = uniquePhn()
@@ -391,7 +395,9 @@ describe('transactions', () => {
         expect(reply.body.resourceType).toBe('OperationOutcome')
         expect(await searchTotal(`Patient?identifier=${PHN}|${phn}`)).toBe(0)
     })
+})
 
+describe('batches', () => {
     test('a batch runs entries independently, GET entries search by identifier', async () => {
         const phn = uniquePhn()
         await fhir('POST', 'Patient', patient(phn))

@@ -1,4 +1,4 @@
-import { launchTestStack, type LaunchedStack } from './launch'
+import { launchTestStack, type LaunchedStack } from '../../test-support/stack'
 import { DEV_SECRETS } from './dev-secrets'
 
 // The stack as the journeys and `npm start` run it: four processes wired by their ports.

@@ -1,7 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { type ServiceName, urlOf } from '../common/ports'
 import { DEV_SECRETS } from './dev-secrets'
@@ -14,7 +11,7 @@ import { DEV_SECRETS } from './dev-secrets'
  */
 const REPO_ROOT = path.resolve(__dirname, '../../..')
 
-export const SERVICE_ORDER: ServiceName[] = ['esignet', 'fhir', 'relay', 'dhis2']
+const SERVICE_ORDER: ServiceName[] = ['esignet', 'fhir', 'relay', 'dhis2']
 
 export interface ServiceDefinition {
     name: ServiceName
@@ -85,11 +82,7 @@ export function serviceDefinitions(env: NodeJS.ProcessEnv): ServiceDefinition[] 
     ]
 }
 
-export async function waitHealthy(
-    url: string,
-    child: ChildProcess,
-    timeoutMs: number
-): Promise<void> {
+async function waitHealthy(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
         if (child.exitCode !== null || child.signalCode !== null) {
@@ -162,7 +155,7 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
         const child = spawn(
             process.execPath,
             [
-                // e.g. ANC_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile services
+                // e.g. ANC_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=prof' to profile services
                 // (Node refuses --cpu-prof in NODE_OPTIONS).
                 ...(env.ANC_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
                 '--import',
@@ -241,43 +234,5 @@ export async function launchStack(options: LaunchOptions): Promise<LaunchedStack
             await waitFor([spawnService(name)])
         },
         close,
-    }
-}
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const server = createServer()
-        server.unref()
-        server.on('error', reject)
-        server.listen(0, '127.0.0.1', () => {
-            const address = server.address()
-            const port = typeof address === 'object' && address ? address.port : 0
-            server.close(() => resolve(port))
-        })
-    })
-}
-
-/**
- * The whole stack for a test: free ports, a fresh temporary data directory (seeded on start),
- * removed again by close().
- */
-export async function launchTestStack(): Promise<LaunchedStack> {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'anc-stack-'))
-    const env: NodeJS.ProcessEnv = {
-        ...process.env,
-        ANC_DATA_DIR: dataDir,
-        DHIS2_PORT: String(await freePort()),
-        ESIGNET_PORT: String(await freePort()),
-        FHIR_PORT: String(await freePort()),
-        RELAY_PORT: String(await freePort()),
-        RELAY_LOG_LEVEL: 'warn',
-    }
-    const stack = await launchStack({ env })
-    return {
-        ...stack,
-        close: async () => {
-            await stack.close()
-            rmSync(dataDir, { recursive: true, force: true })
-        },
     }
 }

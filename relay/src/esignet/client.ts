@@ -8,7 +8,7 @@ import {
     SignJWT,
     type JWTPayload,
 } from 'jose'
-import type { RelayConfig } from '../config'
+import type { EsignetConfig } from '../config'
 import { RelayError, RelayErrorCode, esignetTokenError } from '../errors'
 import { callUpstream, ESIGNET_CALL, type FetchLike } from '../http'
 
@@ -56,7 +56,7 @@ export class EsignetClient {
     private jwks: { uri: string; set: ReturnType<typeof createRemoteJWKSet> } | undefined
 
     constructor(
-        private readonly config: RelayConfig['esignet'],
+        private readonly config: EsignetConfig,
         private readonly fetchImpl: FetchLike
     ) {}
 
@@ -141,7 +141,15 @@ export class EsignetClient {
         }
     }
 
+    /** A login's code redeemed and its tokens verified; refused before any call when the redirect URI is not ours. */
     async exchange(request: CodeExchangeRequest): Promise<VerifiedLogin> {
+        if (!this.config.allowedRedirectUris.includes(request.redirectUri)) {
+            throw new RelayError(
+                400,
+                RelayErrorCode.redirectUriNotAllowed,
+                'redirectUri is not one of the redirect URIs this relay is registered for'
+            )
+        }
         const metadata = await this.metadata()
         const tokens = await this.redeemCode(metadata, request)
         const idToken = await this.verifyIdToken(metadata, tokens.idToken, request.nonce)

@@ -1,5 +1,5 @@
 import { ESIGNET_SUB_SYSTEM } from '@anc/shared/metadata'
-import type { RelayConfig } from '../config'
+import type { FhirConfig } from '../config'
 import { RelayError, RelayErrorCode } from '../errors'
 import { callUpstream, FHIR_CALL, type FetchLike } from '../http'
 
@@ -27,7 +27,7 @@ export class FhirReader {
     private readonly authorization: string | undefined
 
     constructor(
-        private readonly config: RelayConfig['fhir'],
+        private readonly config: FhirConfig,
         private readonly fetchImpl: FetchLike
     ) {
         this.authorization =

@@ -17,7 +17,7 @@ export const ADMIN = basic('admin', PASSWORDS.admin)
 export const MIDWIFE = basic('midwife', PASSWORDS.midwife)
 export const DOCTOR = basic('doctor', PASSWORDS.doctor)
 
-const REPO_ROOT = path.resolve(__dirname, '../../../..')
+const REPO_ROOT = path.resolve(__dirname, '../..')
 const MAIN = path.join(REPO_ROOT, 'devstack/src/dhis2/main.ts')
 
 export interface SpawnedDhis2 {

@@ -4,7 +4,7 @@
  * inside Jest's module sandbox (its key checks fail across the sandbox's realm), and a separate
  * process is how the relay meets eSignet in reality anyway.
  */
-import { startEsignet } from '../../../devstack/src/esignet/server'
+import { startEsignet } from '../../devstack/src/esignet/server'
 
 void (async () => {
     const dataDir = process.argv[2]

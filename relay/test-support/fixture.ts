@@ -1,8 +1,8 @@
 import { exportJWK, generateKeyPair } from 'jose'
 import type { FastifyInstance } from 'fastify'
-import { buildRelay } from '../app'
-import { parseSettings, type RelayConfig } from '../config'
-import type { CodeExchangeRequest } from '../esignet/client'
+import { buildRelay } from '../src/app'
+import { parseSettings, type RelayConfig } from '../src/config'
+import type { CodeExchangeRequest } from '../src/esignet/client'
 import { FhirDouble } from './fhir-double'
 import { HostileIssuer, pkcePair } from './hostile-issuer'
 
@@ -27,10 +27,24 @@ export interface Fixture {
     fhir: FhirDouble
     relay: FastifyInstance
     config: RelayConfig
+    /** The settings behind `config`, as the environment variables a relay process would read. */
+    settings: Record<string, string>
     log: LogCapture
     /** A fresh login at the hostile issuer, ready to post to the relay. */
     login(sub: string, claims?: Record<string, unknown>): CodeExchangeRequest
     close(): Promise<void>
+}
+
+/** What every test relay is given besides its eSignet: redirect URI, FHIR double, secrets. */
+export function testRelaySettings(fhir: FhirDouble): Record<string, string> {
+    return {
+        RELAY_ALLOWED_REDIRECT_URIS: REDIRECT_URI,
+        FHIR_BASE_URL: fhir.baseUrl,
+        FHIR_USERNAME: 'relay-service',
+        FHIR_PASSWORD: 'fhir-password',
+        RELAY_ROUTE_SECRET: ROUTE_SECRET,
+        RELAY_SESSION_SECRET: SESSION_SECRET,
+    }
 }
 
 /** Hostile issuer + FHIR double + relay configured through the same settings parser as production. */
@@ -39,20 +53,16 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
     const issuer = await HostileIssuer.start(CLIENT_ID, client.publicKey)
     const fhir = await FhirDouble.start('relay-service', 'fhir-password')
     const privateJwk = { ...(await exportJWK(client.privateKey)), kid: 'relay-client-1' }
-    const config = await parseSettings({
+    const allSettings: Record<string, string> = {
         ESIGNET_DISCOVERY_URL: issuer.discoveryUrl,
         ESIGNET_CLIENT_ID: CLIENT_ID,
         ESIGNET_CLIENT_PRIVATE_KEY_JWK: JSON.stringify(privateJwk),
         ESIGNET_TIMEOUT_MS: '1500',
-        RELAY_ALLOWED_REDIRECT_URIS: REDIRECT_URI,
-        FHIR_BASE_URL: fhir.baseUrl,
-        FHIR_USERNAME: 'relay-service',
-        FHIR_PASSWORD: 'fhir-password',
-        RELAY_ROUTE_SECRET: ROUTE_SECRET,
-        RELAY_SESSION_SECRET: SESSION_SECRET,
+        ...testRelaySettings(fhir),
         RELAY_RATE_LIMIT_MAX: '1000',
         ...settings,
-    })
+    }
+    const config = await parseSettings(allSettings)
     const log = new LogCapture()
     const relay = await buildRelay(config, { logStream: log })
     await relay.ready()
@@ -61,6 +71,7 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
         fhir,
         relay,
         config,
+        settings: allSettings,
         log,
         login(sub, claims) {
             const { verifier, challenge } = pkcePair()
