@@ -1,3 +1,4 @@
+import { ESIGNET_SUB_SYSTEM } from '@anc/shared/metadata'
 import type { FhirConfig } from '../config'
 import { RelayError, RelayErrorCode } from '../errors'
 import { callUpstream, FHIR_CALL, type FetchLike } from '../http'
@@ -14,7 +15,6 @@ interface FhirBundle {
     link?: { relation: string; url: string }[]
 }
 
-export const ESIGNET_SUB_SYSTEM = 'urn:esignet:sub'
 const MAX_PAGES = 20
 const PAGE_SIZE = 200
 const MAX_FHIR_BYTES = 16 * 1024 * 1024
