@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
-import { launchChromium } from './support/chromium'
-import { startJourneyStack, type JourneyStack } from './support/stack'
+import { launchChromium } from './test-support/chromium'
+import { startJourneyStack, type JourneyStack } from './test-support/stack'
 
 // DHIS2's real header bar (from @dhis2/ui, inside each built app), served by the DHIS2
 // stand-in, must list both staff apps in its app menu and launch them: that is how midwives

@@ -1,3 +1,4 @@
+import { DEFAULT_CLAIMS_MAPPING } from '@anc/shared/claims'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { importJWK, importPKCS8, type JWK } from 'jose'
@@ -9,6 +10,12 @@ import { importJWK, importPKCS8, type JWK } from 'jose'
  */
 
 export type IssuerQuirk = 'strict' | 'v1-esignet' | 'either'
+
+function requestedClaims(essential: boolean): string[] {
+    return DEFAULT_CLAIMS_MAPPING.requestedClaims
+        .filter((c) => c.essential === essential)
+        .map((c) => c.claim)
+}
 
 export interface KeyMaterial {
     key: CryptoKey
@@ -199,12 +206,9 @@ export async function parseSettings(
             signingAlgs: s.list('ESIGNET_SIGNING_ALGS', ['RS256', 'PS256'], SIGNING_ALGS),
             scope: s.string('ESIGNET_SCOPE', 'openid profile'),
             acrValues: s.list('ESIGNET_ACR_VALUES', ['mosip:idp:acr:generated-code']),
-            essentialClaims: s.list('ESIGNET_ESSENTIAL_CLAIMS', ['name', 'birthdate', 'gender']),
-            voluntaryClaims: s.list('ESIGNET_VOLUNTARY_CLAIMS', [
-                'phone_number',
-                'email',
-                'address',
-            ]),
+            // By default the claims the apps' claims mapping asks for (shared/claims).
+            essentialClaims: s.list('ESIGNET_ESSENTIAL_CLAIMS', requestedClaims(true)),
+            voluntaryClaims: s.list('ESIGNET_VOLUNTARY_CLAIMS', requestedClaims(false)),
             uiLocales: s.list('ESIGNET_UI_LOCALES', ['en', 'si', 'ta']),
             claimsLocales: s.list('ESIGNET_CLAIMS_LOCALES', ['en']),
             timeoutMs: s.integer('ESIGNET_TIMEOUT_MS', 10000, 100, 60000),

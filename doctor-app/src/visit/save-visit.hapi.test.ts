@@ -5,13 +5,10 @@
  * show what the product does today where the fix belongs to another issue; run them with
  * ANC_PENDING_FIXES=1.
  */
-import {
-    AncFhirClient,
-    DEFAULT_FHIR_MAPPING,
-    trackerToFhirBundle,
-    type TrackedEntity,
-} from '@anc/shared'
-import { recordingEngine } from '@anc/shared/src/tracker/test-engine'
+import { DEFAULT_FHIR_MAPPING, trackerToFhirBundle } from '@anc/shared/fhir'
+import { AncFhirClient } from '@anc/shared/fhir/client'
+import { recordingEngine } from '@anc/shared/test-support'
+import type { TrackedEntity } from '@anc/shared/tracker'
 import type { Appointment, Bundle, BundleEntry, Resource } from '@medplum/fhirtypes'
 import {
     startTestFhir,
@@ -21,7 +18,7 @@ import {
 import { startFhirRoute } from '../../../devstack/test-support/fhir-route'
 import { pendingFix } from '../../../devstack/test-support/pending'
 import { openRecordByPhn, type FhirTransport } from '../record/open-record'
-import { phnOf, TODAY, trackedEntityWithContacts } from '../test/fixtures'
+import { phnOf, TODAY, trackedEntityWithContacts } from '../../test-support/fixtures'
 import { saveVisit, type SaveVisitDeps } from './save-visit'
 
 jest.setTimeout(90_000)
@@ -91,7 +88,7 @@ describe('the doctor against HAPI FHIR', () => {
         const before = await open(te)
         expect(before.record.contacts).toHaveLength(3)
         const { deps } = visitDeps(te, before)
-        await expect(saveVisit(deps)).resolves.toMatchObject({ status: 'saved', fhir: 'sent' })
+        await expect(saveVisit(deps)).resolves.toMatchObject({ kind: 'saved', fhir: 'sent' })
         // Within HAPI's 60 s reuse window: the client asks for fresh results.
         const after = await open(te)
         expect(after.record.contacts).toHaveLength(4)
@@ -124,7 +121,7 @@ describe('the doctor against HAPI FHIR', () => {
             },
         }
         const { deps, queued } = visitDeps(te, opened, racing)
-        await expect(saveVisit(deps)).resolves.toMatchObject({ status: 'fhirConflict' })
+        await expect(saveVisit(deps)).resolves.toMatchObject({ kind: 'fhirConflict' })
         expect(queued).toEqual([])
         const kept = await stand.fhir('GET', `Appointment/${proposed.id}`)
         expect(kept.body).toMatchObject({ status: 'booked' })
@@ -191,7 +188,7 @@ describe("a record with other systems' data beyond HAPI's 1,000 included resourc
             // EpisodeOfCare the record opened without), and the app queues it for a retry that
             // can never succeed.
             expect(queued).toEqual([])
-            expect(result).toMatchObject({ status: 'saved', fhir: 'sent' })
+            expect(result).toMatchObject({ kind: 'saved', fhir: 'sent' })
         }
     )
 })

@@ -11,7 +11,8 @@ import {
     type TestFhir,
 } from '../../../devstack/test-support/fhir-client'
 import { RelayError } from '../errors'
-import { ESIGNET_SUB_SYSTEM, FhirReader, type PagingLimits } from './fhir'
+import { ESIGNET_SUB_SYSTEM } from '@anc/shared/metadata'
+import { FhirReader, type PagingLimits } from './fhir'
 
 // The patient gateway's FHIR reads against the FHIR stand-in answering as HAPI FHIR 8 (its
 // default mode): `_getpages` links written on the configured server address, searches reused

@@ -1,4 +1,5 @@
-import { onConfiguredBase } from '@anc/shared/src/fhir/links'
+import { onConfiguredBase } from '@anc/shared/fhir'
+import { ESIGNET_SUB_SYSTEM } from '@anc/shared/metadata'
 import type { FhirConfig } from '../config'
 import { RelayError, RelayErrorCode } from '../errors'
 import { callUpstream, FHIR_CALL, type FetchLike } from '../http'
@@ -15,7 +16,6 @@ interface FhirBundle {
     link?: { relation: string; url: string }[]
 }
 
-export const ESIGNET_SUB_SYSTEM = 'urn:esignet:sub'
 const MAX_FHIR_BYTES = 16 * 1024 * 1024
 
 /** How far one search may go: pages of `pageSize`, at most `maxPages` of them. */

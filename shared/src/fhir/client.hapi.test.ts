@@ -15,7 +15,8 @@ import {
     type TestFhir,
 } from '../../../devstack/test-support/fhir-client'
 import { startFhirRoute } from '../../../devstack/test-support/fhir-route'
-import { AncFhirClient, FhirClientError } from './client'
+import { AncFhirClient } from './client'
+import { FhirClientError } from './errors'
 
 jest.setTimeout(60_000)
 

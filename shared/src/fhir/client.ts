@@ -15,102 +15,10 @@
  */
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes'
 import FHIR from 'fhirclient'
+import { batchGet, unwrapBatchEntry } from './batch'
+import { errorKindFor, FhirClientError } from './errors'
 import { ROUTE_CODES } from '../metadata/ids'
 import { relativeToFhirBase } from './links'
-
-export { relativeToFhirBase } from './links'
-
-export type FhirClientErrorKind =
-    | 'network'
-    | 'aborted'
-    | 'sessionExpired'
-    | 'forbidden'
-    | 'notFound'
-    | 'conflict'
-    | 'preconditionFailed'
-    | 'invalid'
-    | 'timeout'
-    | 'server'
-    | 'badResponse'
-
-export class FhirClientError extends Error {
-    constructor(
-        readonly kind: FhirClientErrorKind,
-        message: string,
-        readonly status?: number,
-        readonly outcome?: OperationOutcome
-    ) {
-        super(message)
-        this.name = 'FhirClientError'
-    }
-}
-
-/**
- * The FHIR server (or the route to it) did not give an answer about the request itself: down,
- * timed out, 5xx, or garbage. Writes that fail this way can be queued and replayed; a 4xx cannot.
- */
-export function isFhirUnreachable(error: unknown): boolean {
-    return (
-        error instanceof FhirClientError &&
-        (error.kind === 'network' ||
-            error.kind === 'timeout' ||
-            error.kind === 'server' ||
-            error.kind === 'badResponse')
-    )
-}
-
-/**
- * The kind of a refused request from its status and, where the server sent one, its
- * OperationOutcome. HAPI FHIR answers a stale If-Match with 409 "HAPI-0989 ... is not the current
- * version" (HAPI-0974 for a patch) where the FHIR specification says 412: for this client both
- * mean the same thing, someone changed the resource since it was read (`preconditionFailed`).
- */
-export function errorKindFor(status: number, outcome?: OperationOutcome): FhirClientErrorKind {
-    const said = (outcome?.issue ?? []).map((issue) => issue.diagnostics ?? '').join(' ')
-    if (status === 409 && /HAPI-0?(989|974)\b/.test(said)) return 'preconditionFailed'
-    return errorKindForStatus(status)
-}
-
-export function errorKindForStatus(status: number): FhirClientErrorKind {
-    if (status === 401) return 'sessionExpired'
-    if (status === 403) return 'forbidden'
-    if (status === 404 || status === 410) return 'notFound'
-    if (status === 409) return 'conflict'
-    if (status === 412) return 'preconditionFailed'
-    if (status === 400 || status === 422) return 'invalid'
-    if (status === 504 || status === 408) return 'timeout'
-    if (status >= 500) return 'server'
-    return 'badResponse'
-}
-
-/** A batch of one GET: a search whose `|` must not travel in the DHIS2 route's query string. */
-export function batchGet(relativeUrl: string): Bundle {
-    return {
-        resourceType: 'Bundle',
-        type: 'batch',
-        entry: [{ request: { method: 'GET', url: relativeUrl } }],
-    }
-}
-
-/** The Bundle answering a one-entry batch; throws the entry's own failure, with its status. */
-export function unwrapBatchEntry(response: Bundle): Bundle {
-    const entry: BundleEntry | undefined = response.entry?.[0]
-    const status = Number.parseInt(entry?.response?.status ?? '', 10)
-    if (!entry || !Number.isFinite(status))
-        throw new FhirClientError('badResponse', 'batch response without a status')
-    if (status >= 300) {
-        const outcome = entry.response?.outcome as OperationOutcome | undefined
-        throw new FhirClientError(
-            errorKindFor(status, outcome),
-            outcome?.issue?.[0]?.diagnostics ?? `batch entry failed: ${entry.response?.status}`,
-            status,
-            outcome
-        )
-    }
-    if (entry.resource?.resourceType !== 'Bundle')
-        throw new FhirClientError('badResponse', 'batch entry did not return a Bundle')
-    return entry.resource
-}
 
 /**
  * Parses a FHIR response body that may arrive as a Blob (app-runtime hands

@@ -12,7 +12,7 @@ import {
     type TestFhir,
 } from '../../../devstack/test-support/fhir-client'
 import { DEFAULT_FHIR_MAPPING } from './config'
-import { fixtureTrackedEntity } from './fixtures'
+import { fixtureTrackedEntity } from '../../test-support/tracked-entity'
 import { trackerToFhirBundle } from './to-bundle'
 
 jest.setTimeout(60_000)
@@ -23,7 +23,7 @@ const TODAY = '2026-09-20'
 const registration = (n: number, patientProfiles: string[] = []): Bundle =>
     trackerToFhirBundle(
         { trackedEntity: fixtureTrackedEntity(n, 3), today: TODAY },
-        { ...DEFAULT_FHIR_MAPPING, patientProfiles }
+        { fhir: { ...DEFAULT_FHIR_MAPPING, patientProfiles } }
     ).bundle
 
 describe('NEHR request validation (422)', () => {
