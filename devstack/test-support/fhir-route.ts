@@ -2,6 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 import { REQUEST_HEADER_ALLOW_LIST, RESPONSE_HEADER_ALLOW_LIST } from '../src/dhis2/route-headers'
+import { startTestFhir } from './fhir-client'
 
 /**
  * A DHIS2 route (`/api/routes/anc-fhir/run/**`) in front of a FHIR server, without the rest of
@@ -59,5 +60,19 @@ export async function startFhirRoute(upstream: string) {
                 server.closeAllConnections()
                 server.close(() => resolve())
             }),
+    }
+}
+
+/** A FHIR stand-in (see startTestFhir) behind a route-like server, for the apps' client. */
+export async function startTestFhirBehindRoute(options: Parameters<typeof startTestFhir>[0] = {}) {
+    const stand = await startTestFhir(options)
+    const route = await startFhirRoute(stand.url)
+    return {
+        stand,
+        route,
+        close: async () => {
+            await route.close()
+            await stand.close()
+        },
     }
 }

@@ -10,12 +10,8 @@ import { AncFhirClient } from '@anc/shared/fhir/client'
 import { recordingEngine } from '@anc/shared/test-support'
 import type { TrackedEntity } from '@anc/shared/tracker'
 import type { Appointment, Bundle, BundleEntry, Resource } from '@medplum/fhirtypes'
-import {
-    startTestFhir,
-    transaction,
-    type TestFhir,
-} from '../../../devstack/test-support/fhir-client'
-import { startFhirRoute } from '../../../devstack/test-support/fhir-route'
+import { transaction, type TestFhir } from '../../../devstack/test-support/fhir-client'
+import { startTestFhirBehindRoute } from '../../../devstack/test-support/fhir-route'
 import { pendingFix } from '../../../devstack/test-support/pending'
 import { openRecordByPhn, type FhirTransport } from '../record/open-record'
 import { phnOf, TODAY, trackedEntityWithContacts } from '../../test-support/fixtures'
@@ -23,19 +19,16 @@ import { saveVisit, type SaveVisitDeps } from './save-visit'
 
 jest.setTimeout(90_000)
 
+let behind: Awaited<ReturnType<typeof startTestFhirBehindRoute>>
 let stand: TestFhir
-let route: Awaited<ReturnType<typeof startFhirRoute>>
 let client: AncFhirClient
 
 beforeAll(async () => {
-    stand = await startTestFhir()
-    route = await startFhirRoute(stand.url)
-    client = new AncFhirClient({ dhis2BaseUrl: route.dhis2BaseUrl })
+    behind = await startTestFhirBehindRoute()
+    stand = behind.stand
+    client = new AncFhirClient({ dhis2BaseUrl: behind.route.dhis2BaseUrl })
 })
-afterAll(async () => {
-    await route.close()
-    await stand.close()
-})
+afterAll(() => behind.close())
 
 let serial = 0
 /** A woman registered as the registration app writes her: one transaction of conditional upserts. */

@@ -9,30 +9,27 @@ import {
     observation,
     patient,
     PHN,
-    startTestFhir,
     transaction,
     uniquePhn,
     type TestFhir,
 } from '../../../devstack/test-support/fhir-client'
-import { startFhirRoute } from '../../../devstack/test-support/fhir-route'
+import { startTestFhirBehindRoute } from '../../../devstack/test-support/fhir-route'
 import { AncFhirClient } from './client'
 import { FhirClientError } from './errors'
 
 jest.setTimeout(60_000)
 
+let behind: Awaited<ReturnType<typeof startTestFhirBehindRoute>>
 let stand: TestFhir
-let route: Awaited<ReturnType<typeof startFhirRoute>>
+let route: typeof behind.route
 let client: AncFhirClient
 
 beforeAll(async () => {
-    stand = await startTestFhir({ publicBaseUrl: 'http://nehr.internal:8080/fhir' })
-    route = await startFhirRoute(stand.url)
+    behind = await startTestFhirBehindRoute({ publicBaseUrl: 'http://nehr.internal:8080/fhir' })
+    ;({ stand, route } = behind)
     client = new AncFhirClient({ dhis2BaseUrl: route.dhis2BaseUrl })
 })
-afterAll(async () => {
-    await route.close()
-    await stand.close()
-})
+afterAll(() => behind.close())
 
 async function patientWithObservations(count: number): Promise<string> {
     const created = await stand.fhir('POST', 'Patient', patient(uniquePhn()))
