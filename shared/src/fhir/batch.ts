@@ -3,7 +3,7 @@
  * 2.42.4+) goes as a FHIR `batch` POST of one GET entry; these build it and read its answer.
  */
 import type { Bundle, BundleEntry, OperationOutcome } from '@medplum/fhirtypes'
-import { errorKindForStatus, FhirClientError } from './errors'
+import { errorKindFor, FhirClientError } from './errors'
 
 /** A batch of one GET: a search whose `|` must not travel in the DHIS2 route's query string. */
 export function batchGet(relativeUrl: string): Bundle {
@@ -23,7 +23,7 @@ export function unwrapBatchEntry(response: Bundle): Bundle {
     if (status >= 300) {
         const outcome = entry.response?.outcome as OperationOutcome | undefined
         throw new FhirClientError(
-            errorKindForStatus(status),
+            errorKindFor(status, outcome),
             outcome?.issue?.[0]?.diagnostics ?? `batch entry failed: ${entry.response?.status}`,
             status,
             outcome

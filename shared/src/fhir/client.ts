@@ -16,8 +16,9 @@
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes'
 import FHIR from 'fhirclient'
 import { batchGet, unwrapBatchEntry } from './batch'
-import { errorKindForStatus, FhirClientError } from './errors'
+import { errorKindFor, FhirClientError } from './errors'
 import { ROUTE_CODES } from '../metadata/ids'
+import { relativeToFhirBase } from './links'
 
 /**
  * Parses a FHIR response body that may arrive as a Blob (app-runtime hands
@@ -59,19 +60,6 @@ export function routeBaseUrl(dhis2BaseUrl: string, routeCode: string = ROUTE_COD
     return `${dhis2BaseUrl.replace(/\/+$/, '')}/api/routes/${encodeURIComponent(routeCode)}/run`
 }
 
-/**
- * Maps an upstream link (`http://fhir:8090/fhir/Observation?_page=2`) to the path below the FHIR
- * base (`Observation?_page=2`): the base ends before the first segment that is a resource type
- * (capitalised) or an operation (`$...`). HAPI-style `base?_getpages=` links map to `?_getpages=`.
- */
-export function relativeToFhirBase(link: string): string {
-    const url = new URL(link)
-    const segments = url.pathname.split('/').filter((s) => s !== '')
-    const at = segments.findIndex((s) => /^[A-Z$]/.test(s))
-    const rest = at < 0 ? '' : segments.slice(at).join('/')
-    return rest + url.search
-}
-
 export interface ReadResult<T extends Resource> {
     resource: T
     /** Weak ETag (`W/"3"`) for If-Match; from the header, else from meta.versionId. */
@@ -111,6 +99,10 @@ export class AncFhirClient {
         const headers: Record<string, string> = {
             accept: 'application/fhir+json',
             'x-requested-with': 'XMLHttpRequest',
+            // HAPI FHIR answers a search repeated within 60 s from its stored results, blind to
+            // what was written since (reuse_cached_search_results_millis); a clinician must see
+            // the visit just saved. The DHIS2 route forwards Cache-Control.
+            'cache-control': 'no-cache',
             ...(init.body ? { 'content-type': 'application/fhir+json' } : {}),
             ...(init.headers as Record<string, string> | undefined),
         }
@@ -198,14 +190,23 @@ export class AncFhirClient {
         return resource
     }
 
-    /** Follows `next` links (rewritten onto the route) and returns every entry in one searchset. */
+    /**
+     * Follows `next` links (rewritten onto the route, HAPI's `?_getpages=` ones included) and
+     * returns every entry in one searchset. More pages than `maxPages` is an error: a record is
+     * never shown cut short without a word.
+     */
     private async allPages(first: Bundle): Promise<Bundle> {
         const entries: BundleEntry[] = [...(first.entry ?? [])]
         let page = first
         const seen = new Set<string>()
-        for (let i = 1; i < this.maxPages; i++) {
+        for (let pages = 1; ; pages++) {
             const next = page.link?.find((l) => l.relation === 'next')?.url
             if (!next) break
+            if (pages >= this.maxPages)
+                throw new FhirClientError(
+                    'badResponse',
+                    `the answer has more than ${this.maxPages} pages; it is not shown incomplete`
+                )
             const relative = relativeToFhirBase(next)
             if (seen.has(relative)) throw new FhirClientError('badResponse', 'paging links loop')
             seen.add(relative)
@@ -259,7 +260,7 @@ async function toFhirClientError(error: unknown): Promise<FhirClientError> {
         }
         const detail = outcome?.issue?.[0]?.diagnostics ?? outcome?.issue?.[0]?.details?.text
         return new FhirClientError(
-            errorKindForStatus(e.status),
+            errorKindFor(e.status, outcome),
             detail ?? `HTTP ${e.status}`,
             e.status,
             outcome

@@ -44,6 +44,18 @@ export function isFhirUnreachable(error: unknown): boolean {
     )
 }
 
+/**
+ * The kind of a refused request from its status and, where the server sent one, its
+ * OperationOutcome. HAPI FHIR answers a stale If-Match with 409 "HAPI-0989 ... is not the current
+ * version" (HAPI-0974 for a patch) where the FHIR specification says 412: for this client both
+ * mean the same thing, someone changed the resource since it was read (`preconditionFailed`).
+ */
+export function errorKindFor(status: number, outcome?: OperationOutcome): FhirClientErrorKind {
+    const said = (outcome?.issue ?? []).map((issue) => issue.diagnostics ?? '').join(' ')
+    if (status === 409 && /HAPI-0?(989|974)\b/.test(said)) return 'preconditionFailed'
+    return errorKindForStatus(status)
+}
+
 export function errorKindForStatus(status: number): FhirClientErrorKind {
     if (status === 401) return 'sessionExpired'
     if (status === 403) return 'forbidden'

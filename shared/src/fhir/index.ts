@@ -1,5 +1,5 @@
 // @anc/shared/fhir: tracker to FHIR bundles and back, the FHIR mapping settings, and the
-// errors of FHIR requests. The client itself (fhirclient) is @anc/shared/fhir/client, loaded
+// errors of FHIR requests, paging links rebuilt on a configured base. The client itself (fhirclient) is @anc/shared/fhir/client, loaded
 // on first use.
 export { appointmentEntries } from './appointment-entries'
 export { batchGet, unwrapBatchEntry } from './batch'
@@ -17,5 +17,6 @@ export {
     type ContactView,
     type ObservationValue,
 } from './from-bundle'
+export { onConfiguredBase } from './links'
 export { episodeUrn, readPregnancy } from './pregnancy'
 export { trackerToFhirBundle } from './to-bundle'
