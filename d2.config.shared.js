@@ -8,6 +8,8 @@ const shared = {
     },
     minDHIS2Version: '2.41',
     direction: 'auto',
+    // Every app's entry: src/App.tsx, the root of the feature-folder layout all three share.
+    entryPoints: { app: './src/App.tsx' },
     // Bundle-time work-arounds every app needs (login_app spinner fix).
     viteConfigExtensions: '../vite.shared.mjs',
 }

@@ -6,6 +6,24 @@ import reactHooks from 'eslint-plugin-react-hooks'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
+// One way into @anc/shared: the entries in shared/package.json `exports`, never its files.
+const sharedEntriesOnly = {
+    regex: '^@anc/shared/(src|test-support)/|^[.]{1,2}/(.*/)?shared/(src|test-support)(/|$)',
+    message:
+        'Import @anc/shared by its entries (@anc/shared/<folder>, listed in shared/package.json `exports`), not by file.',
+}
+const sharedBarrel = {
+    name: '@anc/shared',
+    message:
+        'There is no @anc/shared barrel: import the entry of the concern (@anc/shared/<folder>).',
+}
+// Test helpers live in each workspace's test-support/ folder and never ship.
+const noTestSupport = {
+    regex: '(^|/)test-support(/|$)',
+    message:
+        'Test helpers (test-support/) are for tests only; production source must not import them.',
+}
+
 export default tseslint.config(
     {
         ignores: [
@@ -38,32 +56,29 @@ export default tseslint.config(
             ],
             'no-console': ['error', { allow: ['warn', 'error', 'info'] }],
             eqeqeq: ['error', 'smart'],
+            'no-restricted-imports': [
+                'error',
+                { paths: [sharedBarrel], patterns: [sharedEntriesOnly] },
+            ],
+        },
+    },
+    {
+        // Production source: everything under a workspace's src/ except tests (test-support/,
+        // e2e/ and bench/ may use test helpers). The spec generator documents the mapping by
+        // running it on the shared fixture, on purpose.
+        files: ['*/src/**/*.{ts,tsx,js,mjs,cjs}'],
+        ignores: ['**/*.test.{ts,tsx}', 'deploy/src/spec/generate.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { paths: [sharedBarrel], patterns: [sharedEntriesOnly, noTestSupport] },
+            ],
         },
     },
     {
         files: ['**/*.{js,cjs,mjs}'],
         languageOptions: { globals: { ...globals.node } },
         rules: { '@typescript-eslint/no-require-imports': 'off' },
-    },
-    {
-        // Test helpers live in each workspace's test-support/ folder and never ship: production
-        // source may not import them (tests, test-support/ itself, e2e/ and bench/ may).
-        files: ['*/src/**/*.{ts,tsx,js,mjs,cjs}'],
-        ignores: ['**/*.test.{ts,tsx}'],
-        rules: {
-            'no-restricted-imports': [
-                'error',
-                {
-                    patterns: [
-                        {
-                            group: ['**/test-support', '**/test-support/**'],
-                            message:
-                                'Test helpers (test-support/) are for tests only; production source must not import them.',
-                        },
-                    ],
-                },
-            ],
-        },
     },
     {
         // Tests, scripts, benchmarks and services print on purpose.
@@ -77,28 +92,6 @@ export default tseslint.config(
             'relay/src/main.ts',
         ],
         rules: { 'no-console': 'off' },
-    },
-    {
-        // Test helpers never ship: the relay's production source does not import them.
-        files: ['relay/src/**/*.ts'],
-        ignores: ['**/*.test.ts'],
-        rules: {
-            'no-restricted-imports': [
-                'error',
-                {
-                    patterns: [
-                        {
-                            group: [
-                                '**/test-support',
-                                '**/test-support/**',
-                                '@anc/relay/test-support',
-                            ],
-                            message: 'Test helpers live in relay/test-support/ and never ship.',
-                        },
-                    ],
-                },
-            ],
-        },
     },
     prettier
 )

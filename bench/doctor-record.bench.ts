@@ -22,9 +22,9 @@ import type { Bundle } from '@medplum/fhirtypes'
 import { recordRequest } from '../doctor-app/src/record/open-record'
 import { launchTestStack, type LaunchedStack } from '../devstack/test-support/stack'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
-import { fixtureTrackedEntity } from '../shared/src/fhir/fixtures'
-import { trackerToFhirBundle } from '../shared/src/fhir/to-bundle'
-import { todayIn } from '../shared/src/anc/dates'
+import { fixtureTrackedEntity } from '@anc/shared/test-support'
+import { trackerToFhirBundle } from '@anc/shared/fhir'
+import { clinicToday } from '@anc/shared/anc'
 import { buildBareApp, initialJs, kb, REPO, run } from './support/app-bundle'
 import { percentile } from './support/stats'
 import { syntheticPatientsBundle } from './support/synthetic-patients'
@@ -55,7 +55,7 @@ async function postFhir(stack: LaunchedStack, bundle: Bundle): Promise<Bundle> {
 
 async function load(stack: LaunchedStack): Promise<string[]> {
     const started = performance.now()
-    const today = todayIn()
+    const today = clinicToday()
     const phns: string[] = []
     for (let n = 1; n <= RECORDS; n++) {
         const te = fixtureTrackedEntity(n, 8)

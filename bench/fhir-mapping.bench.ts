@@ -7,9 +7,9 @@
  *   taskset -c 0 npx tsx bench/fhir-mapping.bench.ts [patients=5000] [rounds=5]
  */
 import { performance } from 'node:perf_hooks'
-import { dateAtGestationalAge } from '../shared/src/anc/gestation'
-import { FIXTURE_LMP, fixtureTrackedEntity } from '../shared/src/fhir/fixtures'
-import { trackerToFhirBundle } from '../shared/src/fhir/to-bundle'
+import { dateAtGestationalAge } from '@anc/shared/anc'
+import { FIXTURE_LMP, fixtureTrackedEntity } from '@anc/shared/test-support'
+import { trackerToFhirBundle } from '@anc/shared/fhir'
 
 const N = Number(process.argv[2] ?? 5000)
 const ROUNDS = Number(process.argv[3] ?? 5)

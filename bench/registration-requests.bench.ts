@@ -14,8 +14,8 @@
  * Exits non-zero when a budget is missed.
  */
 import path from 'node:path'
-import { launchChromium } from '../e2e/support/chromium'
-import { fillPregnancy } from '../e2e/support/registration-form'
+import { launchChromium } from '../e2e/test-support/chromium'
+import { fillPregnancy } from '../e2e/test-support/registration-form'
 import { launchTestStack } from '../devstack/test-support/stack'
 import { buildBareApp, initialJs, type LoadedJs } from './support/app-bundle'
 

@@ -8,7 +8,6 @@ const config = {
     title: 'ANC Doctor',
     description:
         'Open an antenatal record by PHN, see it whole from the national FHIR record, record each visit',
-    entryPoints: { app: './src/App.tsx' },
     customAuthorities: ['ANC_USE_RELAY', 'ANC_USE_FHIR'],
     shortcuts: [{ name: 'Open a record by PHN', url: '#/find' }],
 }

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import type { Browser } from 'playwright-core'
-import { startAppServer, type AppServer } from './support/app-server'
-import { launchChromium } from './support/chromium'
+import { startAppServer, type AppServer } from './test-support/app-server'
+import { launchChromium } from './test-support/chromium'
 
 // Each built app (npm run build) loads in real Chromium from its App Management layout and
 // renders its title: proves the bundles, the shared library inside them, the i18n catalogue

@@ -11,7 +11,7 @@ import {
 } from '../devstack/test-support/dhis2'
 import { APP_DIRS, deploy } from '../deploy/src/install/deploy'
 import { createDhis2Client } from '../deploy/src/install/dhis2-client'
-import { launchChromium } from './support/chromium'
+import { launchChromium } from './test-support/chromium'
 
 // The install path operators use, end to end: `deploy` uploads the app zips into a fresh DHIS2
 // stand-in that serves NO apps from this checkout (DHIS2_APP_BUILDS_DIR points at an empty

@@ -12,18 +12,18 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '../shared/src/metadata/ids'
-import { phnFromSerial } from '../shared/src/phn'
+import { DATA_ELEMENTS, PROGRAM_ANC, PROGRAM_STAGES } from '@anc/shared/metadata'
+import { phnFromSerial } from '@anc/shared/phn'
 import { launchTestStack, type LaunchedStack } from '../devstack/test-support/stack'
-import { launchChromium } from './support/chromium'
+import { launchChromium } from './test-support/chromium'
 import {
     basic,
     fhirSearch,
     recordContactElsewhere,
     registerForDoctor,
     type DoctorPatient,
-} from './support/doctor-patients'
-import { screenshotDir } from './support/screenshots'
+} from './test-support/doctor-patients'
+import { screenshotDir } from './test-support/screenshots'
 
 const ROOT = path.resolve(__dirname, '..')
 const SCREENSHOTS = screenshotDir('doctor-app')

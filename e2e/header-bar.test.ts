@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core'
-import { launchChromium } from './support/chromium'
-import { startJourneyStack, type JourneyStack } from './support/stack'
+import { launchChromium } from './test-support/chromium'
+import { startJourneyStack, type JourneyStack } from './test-support/stack'
 
 // DHIS2's real header bar (from @dhis2/ui, inside each built app), served by the DHIS2
 // stand-in, must list both staff apps in its app menu and launch them: that is how midwives
@@ -24,7 +24,11 @@ it('lists ANC Registration and ANC Doctor in the app menu and launches the docto
         const login = await page.request.post(`${stack.dhis2}/api/auth/login`, {
             data: { username: 'admin', password: 'district' },
         })
-        expect(((await login.json()) as { loginStatus: string }).loginStatus).toBe('SUCCESS')
+        // Status and body in the assertion, so a failure says what the server answered.
+        expect({ status: login.status(), body: await login.text() }).toEqual({
+            status: 200,
+            body: expect.stringContaining('"loginStatus":"SUCCESS"'),
+        })
 
         await page.goto(`${stack.dhis2}/api/apps/anc-registration/index.html`)
         const header = page.locator('header')

@@ -8,10 +8,10 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium } from './support/chromium'
-import { registerPatient, type RegisteredPatient } from './support/patient-records'
-import { startJourneyStack, type JourneyStack } from './support/stack'
-import { screenshotDir } from './support/screenshots'
+import { launchChromium } from './test-support/chromium'
+import { registerPatient, type RegisteredPatient } from './test-support/patient-records'
+import { screenshotDir } from './test-support/screenshots'
+import { startJourneyStack, type JourneyStack } from './test-support/stack'
 
 const SCREENSHOTS = screenshotDir('patient-app')
 const PHONE = { width: 360, height: 740 }

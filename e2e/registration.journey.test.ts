@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ATTRIBUTES, PROGRAM_ANC } from '../shared/src/metadata/ids'
+import { ATTRIBUTES, PROGRAM_ANC } from '@anc/shared/metadata'
 import { DEV_SECRETS } from '../devstack/src/stack/dev-secrets'
-import { launchChromium } from './support/chromium'
-import { fillPregnancy } from './support/registration-form'
+import { launchChromium } from './test-support/chromium'
+import { fillPregnancy } from './test-support/registration-form'
+import { screenshotDir } from './test-support/screenshots'
 import { launchTestStack, type LaunchedStack } from '../devstack/test-support/stack'
-import { screenshotDir } from './support/screenshots'
 
 /**
  * The midwife's registration journey in real Chromium against the whole local stack (DHIS2,

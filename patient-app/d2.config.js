@@ -11,7 +11,6 @@ const config = {
     title: 'ANC Sign-in and My Pregnancy Record',
     description:
         'DHIS2 login page for staff (password or national ID) and the self-service pregnancy record for patients',
-    entryPoints: { app: './src/App.tsx' },
 }
 
 module.exports = config

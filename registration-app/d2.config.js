@@ -8,7 +8,6 @@ const config = {
     title: 'ANC Registration',
     description:
         'Register pregnant women for antenatal care, verified with the national ID (eSignet), and issue a PHN',
-    entryPoints: { app: './src/App.tsx' },
     customAuthorities: ['ANC_USE_RELAY', 'ANC_USE_FHIR'],
     shortcuts: [
         { name: 'Register a pregnant woman', url: '#/register' },

@@ -1,10 +1,11 @@
 // Writes each staff/login app's public/esignet-callback.html and .js: the page eSignet
 // redirects the popup to. It must be a separate, tiny page (no app shell: it runs in the popup,
 // outside DHIS2's Global Shell iframe) whose URL has no query string, because eSignet <= 1.6
-// appends "?state=...&code=..." by string concatenation. The script is
-// shared/src/esignet/esignet-callback.ts bundled by esbuild; the App Platform copies public/
+// appends "?state=...&code=..." by string concatenation. The script is the shared package's
+// entry `@anc/shared/esignet/callback-page` bundled by esbuild; the App Platform copies public/
 // into the build.
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { build } from 'esbuild'
 import { APPS, root } from './lib.mjs'
@@ -26,7 +27,11 @@ const HTML = `<!doctype html>
 
 export async function writeCallbackPages(apps = APPS) {
     const bundle = await build({
-        entryPoints: [path.join(root, 'shared/src/esignet/esignet-callback.ts')],
+        entryPoints: [
+            createRequire(path.join(root, 'package.json')).resolve(
+                '@anc/shared/esignet/callback-page'
+            ),
+        ],
         bundle: true,
         minify: true,
         format: 'iife',

@@ -1,14 +1,14 @@
 /**
  * Initial-JavaScript budgets: build a bare App Platform app with the same toolchain in the same
- * run, load a build in Chromium from a same-origin host (e2e/support/app-server.ts) and sum the
+ * run, load a build in Chromium from a same-origin host (e2e/test-support/app-server.ts) and sum the
  * JavaScript fetched until the network is idle. Shared by the app benches.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { launchChromium } from '../../e2e/support/chromium'
-import { startAppServer } from '../../e2e/support/app-server'
+import { launchChromium } from '../../e2e/test-support/chromium'
+import { startAppServer } from '../../e2e/test-support/app-server'
 
 export const REPO = path.resolve(__dirname, '../..')
 

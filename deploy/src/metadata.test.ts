@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { ATTRIBUTES, DATA_ELEMENTS, PROGRAM_STAGES } from '../../shared/src/metadata/ids'
+import { ATTRIBUTES, DATA_ELEMENTS, PROGRAM_STAGES } from '@anc/shared/metadata'
 import { buildDatastoreDefaults, buildMetadata, DATASTORE_FILE, METADATA_FILE } from './metadata'
 
 type Obj = Record<string, unknown> & { id: string }

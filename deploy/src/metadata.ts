@@ -8,8 +8,8 @@
  */
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { DEFAULT_CLAIMS_MAPPING } from '../../shared/src/claims/config'
-import { DEFAULT_FHIR_MAPPING } from '../../shared/src/fhir/config'
+import { DEFAULT_CLAIMS_MAPPING } from '@anc/shared/claims'
+import { DEFAULT_FHIR_MAPPING } from '@anc/shared/fhir'
 import {
     ATTRIBUTES,
     AUTHORITIES,
@@ -21,8 +21,8 @@ import {
     SEX_CODES,
     TRACKED_ENTITY_TYPE_PERSON,
     USER_ROLES,
-} from '../../shared/src/metadata/ids'
-import { DEFAULT_PHN_CONFIG } from '../../shared/src/phn/phn'
+} from '@anc/shared/metadata'
+import { DEFAULT_PHN_CONFIG } from '@anc/shared/phn'
 
 /** Metadata attributes carrying the clinical codes of a data element (machine-readable). */
 export const CODE_ATTRIBUTES = {

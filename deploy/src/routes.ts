@@ -3,7 +3,7 @@
  * secret header via `api-headers`) and `anc-fhir` (the FHIR server, HTTP Basic). Secrets and
  * upstream URLs are deployment settings; everything else is fixed here.
  */
-import { AUTHORITIES, ROUTE_CODES } from '../../shared/src/metadata/ids'
+import { AUTHORITIES, ROUTE_CODES } from '@anc/shared/metadata'
 
 /** Header the relay requires on every staff call (relay/README.md); the route adds it. */
 export const ROUTE_SECRET_HEADER = 'X-ANC-Route-Secret'

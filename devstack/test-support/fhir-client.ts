@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes'
+
+import { type FhirServerOptions, startFhir } from '../src/fhir/server'
 
 /** Test-only helpers: a tiny FHIR HTTP client that keeps status and headers. */
 export interface FhirReply<T = Resource> {
@@ -88,4 +94,29 @@ export function issuesText(outcome: OperationOutcome): string {
 
 export function resourcesOf(bundle: Bundle): Resource[] {
     return (bundle.entry ?? []).map((entry) => entry.resource as Resource)
+}
+
+/** A FHIR stand-in in this process over a temporary data directory, and a client for it. */
+export async function startTestFhir(options: Omit<FhirServerOptions, 'port' | 'dataDir'> = {}) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'anc-fhir-test-'))
+    const server = await startFhir({ port: 0, dataDir, ...options })
+    return {
+        server,
+        url: server.url,
+        fhir: fhirClient(server.url),
+        close: async () => {
+            await server.close()
+            rmSync(dataDir, { recursive: true, force: true })
+        },
+    }
+}
+
+export type TestFhir = Awaited<ReturnType<typeof startTestFhir>>
+
+/** A PHN-like number, different each call. */
+export const uniquePhn = (): string => String(Math.floor(Math.random() * 9e9) + 1e9)
+
+/** The diagnostics of an OperationOutcome, joined. */
+export function diagnosticsOf(outcome: OperationOutcome): string {
+    return (outcome.issue ?? []).map((issue) => issue.diagnostics ?? '').join(' | ')
 }

@@ -1,23 +1,18 @@
-import {
-    addDays,
-    checkPhn,
-    DATA_ELEMENTS,
-    FhirClientError,
-    mergeFhirMappingConfig,
-    mergePhnConfig,
-    phnFromSerial,
-    PROGRAM_STAGES,
-    type DataValue,
-    type TrackedEntity,
-} from '@anc/shared'
-import { httpError } from '@anc/shared/src/tracker/test-engine'
+import { addDays } from '@anc/shared/anc'
+import { AppRoot } from '@anc/shared/app'
+import { FhirClientError, mergeFhirMappingConfig } from '@anc/shared/fhir'
+import { DATA_ELEMENTS, PROGRAM_STAGES } from '@anc/shared/metadata'
+import { checkPhn, mergePhnConfig, phnFromSerial } from '@anc/shared/phn'
+import type { DataValue, TrackedEntity } from '@anc/shared/tracker'
+import { httpError } from '@anc/shared/test-support'
 import { CustomDataProvider } from '@dhis2/app-runtime'
 import type { Bundle, Encounter, Observation } from '@medplum/fhirtypes'
 import { QueryClient } from '@tanstack/react-query'
 import { act, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import React from 'react'
-import { DoctorPages, DoctorRoot } from './App'
+import { DoctorPages } from './App'
+import { DoctorProvider } from './common/context'
 import {
     bumpVersion,
     fakeFhir,
@@ -26,7 +21,7 @@ import {
     TODAY,
     trackedEntityWithContacts,
     type FakeFhir,
-} from './test/fixtures'
+} from '../test-support/fixtures'
 
 // jsdom has no canvas: keep what each chart was given.
 interface MockChart {
@@ -109,9 +104,11 @@ function renderApp(
     const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
     const view = render(
         <CustomDataProvider data={backend.data as never}>
-            <DoctorRoot queryClient={queryClient} fhir={fhir} today={() => TODAY}>
-                <DoctorPages />
-            </DoctorRoot>
+            <AppRoot queryClient={queryClient}>
+                <DoctorProvider fhir={fhir} today={() => TODAY}>
+                    <DoctorPages />
+                </DoctorProvider>
+            </AppRoot>
         </CustomDataProvider>
     )
     return { ...view, backend }
@@ -162,7 +159,7 @@ describe('finding a patient', () => {
         expect(screen.getByText('A PHN has digits only.')).toBeInTheDocument()
         await user.clear(input)
         await user.type(input, `${phn.slice(0, 3)} ${phn.slice(3, 6)} ${phn.slice(6)}`)
-        expect(checkPhn(phn).status).toBe('valid')
+        expect(checkPhn(phn).kind).toBe('valid')
         expect(screen.getByText('Valid PHN')).toBeInTheDocument()
         expect(open).toBeEnabled()
     })
@@ -191,7 +188,7 @@ describe('finding a patient', () => {
 })
 
 function checkDigitFor(serial: string): number {
-    for (let d = 0; d <= 9; d++) if (checkPhn(serial + d).status === 'valid') return d
+    for (let d = 0; d <= 9; d++) if (checkPhn(serial + d).kind === 'valid') return d
     throw new Error('no check digit')
 }
 
@@ -312,9 +309,7 @@ describe('recording a visit', () => {
         const te = trackedEntityWithContacts(3)
         const { user } = await openRecord(fakeFhir([storedSearchset(te)]), te)
         await user.type(screen.getByLabelText(/Systolic blood pressure/), '400')
-        expect(
-            screen.getByText('Between 50 and 300: check the value and its unit.')
-        ).toBeInTheDocument()
+        expect(screen.getByText('Enter a value between 50 and 300.')).toBeInTheDocument()
         await user.clear(screen.getByLabelText(/Systolic blood pressure/))
         await user.type(screen.getByLabelText(/Systolic blood pressure/), '165')
         await user.type(screen.getByLabelText(/Diastolic blood pressure/), '112')

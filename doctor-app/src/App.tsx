@@ -1,20 +1,16 @@
-// Shared modules by path, not the barrel: the barrel would pull charts and the FHIR mapping into
-// the first screen (budget: initial JS at most 1.25x a bare app, bench/doctor-record.bench.ts).
-import { AncConfigProvider } from '@anc/shared/src/config'
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
-import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
-import { useFhirOutbox } from '@anc/shared/src/tracker/hooks'
-import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
+import { AppRoot } from '@anc/shared/app'
+import { AncConfigProvider } from '@anc/shared/config/react'
+import { useLanguage } from '@anc/shared/i18n'
+import { useFhirOutbox } from '@anc/shared/tracker/react'
+import { PendingSyncIndicator } from '@anc/shared/ui'
 import { useDataQuery } from '@dhis2/app-runtime'
 import i18n from '@dhis2/d2-i18n'
 import { CircularLoader } from '@dhis2/ui'
 import type { Bundle } from '@medplum/fhirtypes'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import React, { lazy, Suspense, useState, type ReactNode } from 'react'
+import React, { lazy, Suspense, useState } from 'react'
 import { DoctorProvider, useDoctor } from './common/context'
-import { useHashRoute } from './common/route'
-import type { FhirTransport } from './record/open-record'
-import { FindPatient } from './find/FindPatient'
+import { navigate, useRoute } from './common/routes'
+import { FindPage } from './find/FindPage'
 import { readRecent, rememberRecent } from './find/recent'
 // English bundled; Sinhala and Tamil load when the user's language needs them.
 import './translations'
@@ -23,8 +19,8 @@ import './translations'
 const DOCTOR_CONFIG_PARTS = ['fhir', 'phn'] as const
 
 /** The record page (FHIR mapping, charts, visit form) loads when a record is opened. */
-const PatientPage = lazy(() =>
-    import('./record/PatientPage').then((m) => ({ default: m.PatientPage }))
+const RecordPage = lazy(() =>
+    import('./record/RecordPage').then((m) => ({ default: m.RecordPage }))
 )
 
 const ME_QUERY = { me: { resource: 'me', params: { fields: 'id' } } }
@@ -43,9 +39,10 @@ const OutboxStatus = () => {
 
 /** The pages, without providers (tests wrap them in their own). */
 export const DoctorPages = () => {
+    useLanguage()
     const { data } = useDataQuery<{ me: { id: string } }>(ME_QUERY)
     const userId = data?.me.id ?? 'unknown'
-    const [route, navigate] = useHashRoute()
+    const route = useRoute()
     const [recent, setRecent] = useState(() => readRecent(userId))
     const [recentFor, setRecentFor] = useState(userId)
     if (recentFor !== userId) {
@@ -68,7 +65,7 @@ export const DoctorPages = () => {
                             </div>
                         }
                     >
-                        <PatientPage
+                        <RecordPage
                             key={route.phn}
                             phn={route.phn}
                             onBack={() => navigate({ page: 'find' })}
@@ -83,7 +80,7 @@ export const DoctorPages = () => {
                         />
                     </Suspense>
                 ) : (
-                    <FindPatient
+                    <FindPage
                         recent={recent}
                         userId={userId}
                         onRecentCleared={() => setRecent([])}
@@ -100,36 +97,13 @@ export const DoctorPages = () => {
     )
 }
 
-export const DoctorRoot = ({
-    children,
-    fhir,
-    today,
-    queryClient,
-}: {
-    children: ReactNode
-    fhir?: FhirTransport
-    today?: () => string
-    queryClient: QueryClient
-}) => (
-    <QueryClientProvider client={queryClient}>
-        <DoctorProvider {...(fhir ? { fhir } : {})} {...(today ? { today } : {})}>
-            {children}
-        </DoctorProvider>
-    </QueryClientProvider>
-)
-
-const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
-
 /** ANC Doctor: find a patient by PHN, see her whole record from FHIR, record the visit. */
-const App = () => {
-    useLanguage()
-    return (
-        <TranslationsGate>
-            <DoctorRoot queryClient={queryClient}>
-                <DoctorPages />
-            </DoctorRoot>
-        </TranslationsGate>
-    )
-}
+const App = () => (
+    <AppRoot queries={{ retry: false }}>
+        <DoctorProvider>
+            <DoctorPages />
+        </DoctorProvider>
+    </AppRoot>
+)
 
 export default App

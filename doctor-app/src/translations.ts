@@ -2,7 +2,7 @@
 // (git-ignored; scripts/i18n.mjs and every build regenerate it). Its index.js would bundle every
 // language into the first screen; this loads a language when the user's needs it. English needs
 // nothing: the English texts are the keys themselves.
-import { registerTranslations } from '@anc/shared/src/i18n/translations'
+import { registerTranslations } from '@anc/shared/i18n'
 
 registerTranslations({
     si: () => import('./locales/si/translations.json'),

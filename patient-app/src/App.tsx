@@ -1,8 +1,6 @@
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
-import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import React, { useState } from 'react'
-import { LoginPage } from './LoginPage'
+import { AppRoot } from '@anc/shared/app'
+import React from 'react'
+import { LoginPage } from './login/LoginPage'
 // English bundled; Sinhala and Tamil load when the user's language needs them.
 import './translations'
 
@@ -10,18 +8,10 @@ import './translations'
  * The DHIS2 login app (name `login`, no DHIS2 session): staff sign-in as on any DHIS2, and the
  * patient's own pregnancy record through the relay's patient gateway.
  */
-const App = () => {
-    useLanguage()
-    const [queryClient] = useState(
-        () => new QueryClient({ defaultOptions: { queries: { retry: false } } })
-    )
-    return (
-        <TranslationsGate>
-            <QueryClientProvider client={queryClient}>
-                <LoginPage />
-            </QueryClientProvider>
-        </TranslationsGate>
-    )
-}
+const App = () => (
+    <AppRoot queries={{ retry: false }}>
+        <LoginPage />
+    </AppRoot>
+)
 
 export default App

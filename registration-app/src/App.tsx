@@ -1,19 +1,18 @@
-import { AncConfigProvider } from '@anc/shared/src/config'
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
-import { TranslationsGate } from '@anc/shared/src/i18n/TranslationsGate'
-import { useFhirOutbox } from '@anc/shared/src/tracker'
-import { PendingSyncIndicator } from '@anc/shared/src/ui/PendingSyncIndicator'
+import { AppRoot } from '@anc/shared/app'
+import { AncConfigProvider } from '@anc/shared/config/react'
+import { useLanguage } from '@anc/shared/i18n'
+import { useFhirOutbox } from '@anc/shared/tracker/react'
+import { PendingSyncIndicator } from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { CircularLoader } from '@dhis2/ui'
-import React, { Suspense, lazy, useState, type ReactNode } from 'react'
+import React, { Suspense, lazy } from 'react'
 // English bundled; Sinhala and Tamil load when the user's language needs them.
 import './translations'
-import { FindPage } from './pages/FindPage'
-import { hrefOf, useRoute } from './routing'
-import { RealServicesProvider, useServices } from './services'
+import { FindPage } from './find/FindPage'
+import { hrefOf, useRoute } from './common/routes'
+import { RealServicesProvider, useServices } from './common/services'
 
-import { loadRecordPage, loadRegisterPage } from './pages/lazy-pages'
+import { loadRecordPage, loadRegisterPage } from './common/lazy-pages'
 
 const RegisterPage = lazy(() => loadRegisterPage().then((m) => ({ default: m.RegisterPage })))
 const RecordPage = lazy(() => loadRecordPage().then((m) => ({ default: m.RecordPage })))
@@ -102,25 +101,16 @@ export const RegistrationApp = () => {
     )
 }
 
-export const Providers = ({ children }: { children: ReactNode }) => {
-    const [client] = useState(
-        () =>
-            new QueryClient({
-                defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
-            })
-    )
-    return <QueryClientProvider client={client}>{children}</QueryClientProvider>
-}
+/** Every query is tried twice; a midwife's window regaining focus does not refetch. */
+export const REGISTRATION_QUERIES = { retry: 1, refetchOnWindowFocus: false }
 
 /** ANC Registration: the midwife's registration journey. */
 const App = () => (
-    <TranslationsGate>
-        <Providers>
-            <RealServicesProvider>
-                <RegistrationApp />
-            </RealServicesProvider>
-        </Providers>
-    </TranslationsGate>
+    <AppRoot queries={REGISTRATION_QUERIES}>
+        <RealServicesProvider>
+            <RegistrationApp />
+        </RealServicesProvider>
+    </AppRoot>
 )
 
 export default App

@@ -53,6 +53,14 @@ describe('relay configuration', () => {
         expect(config.fhir.baseUrl).toBe('http://localhost:8090/fhir')
         expect(config.patient.cookieSecure).toBe(true)
         expect(config.server.port).toBe(8095)
+        // The claims the apps map (shared's claims mapping), essential ones as such.
+        expect(config.esignet.essentialClaims).toEqual(['name', 'birthdate', 'gender'])
+        expect(config.esignet.voluntaryClaims).toEqual([
+            'phone_number',
+            'email',
+            'address',
+            'individual_id',
+        ])
     })
 
     it('names every missing setting at once', async () => {

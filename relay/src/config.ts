@@ -4,6 +4,7 @@ import {
     X509Certificate,
     type JsonWebKey as NodeJsonWebKey,
 } from 'node:crypto'
+import { DEFAULT_CLAIMS_MAPPING } from '@anc/shared/claims'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { calculateJwkThumbprint, importJWK, importPKCS8, importX509, type JWK } from 'jose'
@@ -23,6 +24,12 @@ export type IssuerQuirk = 'strict' | 'v1-esignet' | 'either'
  * insecure cookies; development is for the local stack and tests only.
  */
 export type RelayMode = 'production' | 'development'
+
+function requestedClaims(essential: boolean): string[] {
+    return DEFAULT_CLAIMS_MAPPING.requestedClaims
+        .filter((c) => c.essential === essential)
+        .map((c) => c.claim)
+}
 
 export interface KeyMaterial {
     key: CryptoKey
@@ -294,12 +301,9 @@ export async function parseSettings(
             clockToleranceSeconds: s.integer('ESIGNET_CLOCK_TOLERANCE_SECONDS', 60, 0, 300),
             scope: s.string('ESIGNET_SCOPE', 'openid profile'),
             acrValues: s.list('ESIGNET_ACR_VALUES', ['mosip:idp:acr:generated-code']),
-            essentialClaims: s.list('ESIGNET_ESSENTIAL_CLAIMS', ['name', 'birthdate', 'gender']),
-            voluntaryClaims: s.list('ESIGNET_VOLUNTARY_CLAIMS', [
-                'phone_number',
-                'email',
-                'address',
-            ]),
+            // By default the claims the apps' claims mapping asks for (shared/claims).
+            essentialClaims: s.list('ESIGNET_ESSENTIAL_CLAIMS', requestedClaims(true)),
+            voluntaryClaims: s.list('ESIGNET_VOLUNTARY_CLAIMS', requestedClaims(false)),
             uiLocales: s.list('ESIGNET_UI_LOCALES', ['en', 'si', 'ta']),
             claimsLocales,
             timeoutMs: s.integer('ESIGNET_TIMEOUT_MS', 10000, 100, 60000),

@@ -9,7 +9,7 @@ import {
     type SpawnedDhis2,
     tempDataRoot,
 } from '../../../devstack/test-support/dhis2'
-import { PROGRAM_ANC } from '../../../shared/src/metadata/ids'
+import { PROGRAM_ANC } from '@anc/shared/metadata'
 import { buildDatastoreDefaults } from '../metadata'
 import type { RouteSettings } from '../routes'
 import { deploy, type DeployResult } from './deploy'

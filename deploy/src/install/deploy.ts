@@ -9,10 +9,10 @@ import AdmZip from 'adm-zip'
 import {
     ANC_CONFIG_KEYS,
     type AncConfigPart,
+    type ConfigProblem,
     mergeAncConfig,
-} from '../../../shared/src/config/anc-config'
-import type { ConfigProblem } from '../../../shared/src/config/problem'
-import { DATASTORE, PROGRAM_ANC } from '../../../shared/src/metadata/ids'
+} from '@anc/shared/config'
+import { DATASTORE, PROGRAM_ANC } from '@anc/shared/metadata'
 import { buildDatastoreDefaults, buildMetadata, CONFIG_PUBLIC_ACCESS } from '../metadata'
 import {
     buildRoutes,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { ATTRIBUTES, ROUTE_CODES } from '../../../shared/src/metadata/ids'
+import { ATTRIBUTES, ROUTE_CODES } from '@anc/shared/metadata'
 import { buildDataModel, buildFhirProfiles, buildSpecFiles, SPEC_DIR } from './generate'
 
 describe('generated specification (deploy/spec)', () => {

@@ -14,10 +14,13 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { DEFAULT_CLAIMS_MAPPING, MAPPED_FIELDS } from '../../../shared/src/claims/config'
-import { DEFAULT_FHIR_MAPPING, type ObservationMapping } from '../../../shared/src/fhir/config'
-import { fixtureTrackedEntity } from '../../../shared/src/fhir/fixtures'
-import { trackerToFhirBundle } from '../../../shared/src/fhir/to-bundle'
+import { DEFAULT_CLAIMS_MAPPING, MAPPED_FIELDS } from '@anc/shared/claims'
+import {
+    DEFAULT_FHIR_MAPPING,
+    type ObservationMapping,
+    trackerToFhirBundle,
+} from '@anc/shared/fhir'
+import { fixtureTrackedEntity } from '@anc/shared/test-support'
 import { buildMetadata } from '../metadata'
 import { buildRoutes, remoteServersAllowed } from '../routes'
 
@@ -37,7 +40,7 @@ interface MetadataObject extends Json {
 function mappedBundle() {
     const { bundle } = trackerToFhirBundle(
         { trackedEntity: fixtureTrackedEntity(1, 8), today: TODAY },
-        DEFAULT_FHIR_MAPPING
+        { fhir: DEFAULT_FHIR_MAPPING }
     )
     return bundle as unknown as {
         entry: { resource: Json; request?: { method: string; url: string } }[]

@@ -1,5 +1,5 @@
 import { CONFIG_PUBLIC_ACCESS } from '../../../deploy/src/metadata'
-import { DEFAULT_PHN_CONFIG } from '../../../shared/src/phn/phn'
+import { DEFAULT_PHN_CONFIG } from '@anc/shared/phn'
 import { SEED_USERS } from './seed'
 import {
     ADMIN,

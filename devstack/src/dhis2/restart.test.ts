@@ -1,4 +1,4 @@
-import { ATTRIBUTES, TRACKED_ENTITY_TYPE_PERSON } from '../../../shared/src/metadata/ids'
+import { ATTRIBUTES, TRACKED_ENTITY_TYPE_PERSON } from '@anc/shared/metadata'
 import { ORG_UNITS } from './seed'
 import { ADMIN, MIDWIFE, spawnDhis2, tempDataRoot } from '../../test-support/dhis2'
 

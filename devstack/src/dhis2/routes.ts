@@ -1,6 +1,7 @@
 import http from 'node:http'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { hasAuthority, type User } from './auth'
+import { REQUEST_HEADER_ALLOW_LIST, RESPONSE_HEADER_ALLOW_LIST } from './route-headers'
 import type { Dhis2Context } from './context'
 import type { Dhis2Profile } from './profile'
 import { generateUid, sendJson, sendMessage } from './util'
@@ -26,40 +27,6 @@ export interface Route {
     disabled?: boolean
     sharing?: { public?: string; users?: Record<string, { access: string }> }
 }
-
-/** Request headers DHIS2 forwards upstream; everything else (Authorization, Cookie...) is dropped. */
-const REQUEST_HEADER_ALLOW_LIST = [
-    'accept',
-    'accept-encoding',
-    'accept-language',
-    'x-requested-with',
-    'user-agent',
-    'cache-control',
-    'content-type',
-    'if-match',
-    'if-modified-since',
-    'if-none-match',
-    'if-range',
-    'if-unmodified-since',
-    'x-forwarded-for',
-    'x-forwarded-host',
-    'x-forwarded-port',
-    'x-forwarded-proto',
-    'x-forwarded-prefix',
-    'forwarded',
-]
-
-/** Response headers DHIS2 passes back; Location, Set-Cookie and the rest are stripped. */
-const RESPONSE_HEADER_ALLOW_LIST = [
-    'content-encoding',
-    'content-language',
-    'content-length',
-    'content-type',
-    'expires',
-    'cache-control',
-    'last-modified',
-    'etag',
-]
 
 /** What GET returns: secrets are write-only, as in DHIS2. */
 function publicView(route: Route): Record<string, unknown> {

@@ -4,7 +4,7 @@ import {
     buildMetadata,
     CONFIG_PUBLIC_ACCESS,
 } from '../../../deploy/src/metadata'
-import { AUTHORITIES, PROGRAM_ANC, ROUTE_CODES, USER_ROLES } from '../../../shared/src/metadata/ids'
+import { AUTHORITIES, PROGRAM_ANC, ROUTE_CODES, USER_ROLES } from '@anc/shared/metadata'
 import { pairwiseSub } from '../common/pairwise'
 import { DEV_SECRETS, ROUTE_SECRET_HEADER } from '../stack/dev-secrets'
 import { hashPassword } from './auth'

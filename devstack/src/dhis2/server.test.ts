@@ -5,7 +5,7 @@ import {
     PROGRAM_ANC,
     PROGRAM_STAGES,
     TRACKED_ENTITY_TYPE_PERSON,
-} from '../../../shared/src/metadata/ids'
+} from '@anc/shared/metadata'
 import { ORG_UNITS } from './seed'
 import {
     ADMIN,

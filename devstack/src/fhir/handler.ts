@@ -4,10 +4,12 @@ import type { Bundle, Resource } from '@medplum/fhirtypes'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { sendFhir } from './http'
 import type { Journal } from './journal'
+import { requestRefusal } from './nehr'
 import { outcome, publicOutcome } from './outcomes'
-import type { FhirProfile } from './profile'
+import { type FhirProfile, isHapi } from './profile'
+import type { StandInRequestConfig } from './routes'
 import type { FhirStore } from './store'
-import { bundleResponse, runTransaction } from './transaction'
+import { bundleResponse, hapiIfMatch, runTransaction } from './transaction'
 
 export const PREFIX = '/fhir'
 
@@ -64,11 +66,28 @@ export function fhirRequestHandler(deps: HandlerDeps) {
         const body = request.body as Resource | undefined
         const isBundlePost = method === 'POST' && segments.length === 0
         const prefer = String(request.headers.prefer ?? '')
+        const hapi = isHapi(deps.profile)
+        if (deps.profile.nehrValidation === 'request' && (method === 'POST' || method === 'PUT')) {
+            const refusal = requestRefusal(body)
+            if (refusal) {
+                return sendFhir(reply, 422, publicOutcome(refusal))
+            }
+        }
+        const headers = hapi ? withHapiIfMatch(request.headers) : request.headers
+        // Sub-requests of a batch inherit the batch request's headers, Cache-Control included
+        // (hapi-fhir-server ServletSubRequestDetails); Medplum gives them only If-* headers.
+        const config: StandInRequestConfig = {
+            cacheControl: singleHeader(request.headers['cache-control']),
+        }
 
         const [result, status] = await deps.mutex.run(() =>
             runInUndoLog(deps, async () =>
                 isBundlePost && (body as Bundle).type === 'transaction'
-                    ? runTransaction(activeRouter, deps.store, body as Bundle, request)
+                    ? runTransaction(activeRouter, deps.store, body as Bundle, {
+                          headers,
+                          config,
+                          hapi,
+                      })
                     : activeRouter.handleRequest(
                           {
                               method,
@@ -77,8 +96,8 @@ export function fhirRequestHandler(deps: HandlerDeps) {
                               body,
                               params: {},
                               query: {},
-                              headers: request.headers,
-                              config: {},
+                              headers,
+                              config,
                           },
                           deps.store
                       )
@@ -94,7 +113,11 @@ export function fhirRequestHandler(deps: HandlerDeps) {
             return sendFhir(
                 reply,
                 200,
-                bundleResponse(body as Bundle, resource as Bundle, baseUrl, representation)
+                bundleResponse(body as Bundle, resource as Bundle, {
+                    baseUrl,
+                    representation,
+                    created: (type, id) => deps.store.createdInRequest(type, id),
+                })
             )
         }
         const isWrite = method === 'PUT' || method === 'POST' || method === 'PATCH'
@@ -106,7 +129,10 @@ export function fhirRequestHandler(deps: HandlerDeps) {
                 reply.header('last-modified', new Date(resource.meta.lastUpdated).toUTCString())
             }
             if (isWrite && segments[1] !== '_search') {
-                if (method === 'PUT' && resource.meta.versionId === '1') {
+                const created = hapi
+                    ? deps.store.createdInRequest(resource.resourceType, resource.id ?? '')
+                    : resource.meta.versionId === '1'
+                if (method === 'PUT' && created) {
                     finalStatus = 201
                 }
                 if (finalStatus === 201) {
@@ -151,6 +177,15 @@ async function runInUndoLog(
         throw error
     }
     return [response, getStatus(response[0])] as const
+}
+
+function singleHeader(value: string | string[] | undefined): string | undefined {
+    return Array.isArray(value) ? value.join(', ') : value
+}
+
+function withHapiIfMatch(headers: FastifyRequest['headers']): FastifyRequest['headers'] {
+    const ifMatch = singleHeader(headers['if-match'])
+    return ifMatch ? { ...headers, 'if-match': hapiIfMatch(ifMatch) } : headers
 }
 
 /** A reason to refuse the body before it reaches the router, or undefined. */

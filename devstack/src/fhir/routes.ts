@@ -2,20 +2,37 @@ import './websocket-shim'
 import { randomUUID } from 'node:crypto'
 
 import { allOk, badRequest, OperationOutcomeError, parseSearchRequest } from '@medplum/core'
-import type { SearchRequest } from '@medplum/core'
-import { FhirRouter } from '@medplum/fhir-router'
-import type { FhirRequest, FhirRouteHandler } from '@medplum/fhir-router'
+import type { IncludeTarget, SearchRequest, WithId } from '@medplum/core'
+import {
+    FhirRouter,
+    getSearchIncludeEntries,
+    getSearchRevIncludeEntries,
+} from '@medplum/fhir-router'
+import type {
+    FhirRepository,
+    FhirRequest,
+    FhirRequestConfig,
+    FhirRouteHandler,
+} from '@medplum/fhir-router'
 import type {
     Bundle,
     BundleEntry,
     BundleLink,
     CapabilityStatement,
+    OperationOutcome,
     Resource,
 } from '@medplum/fhirtypes'
 
 import { searchParametersOf } from './definitions'
-import type { FhirProfile } from './profile'
+import { offsetLink, pagingLink, searchKey, type SearchCache, type StoredSearch } from './paging'
+import { type FhirProfile, isHapi } from './profile'
 import type { FhirStore } from './store'
+
+/** What the stand-in passes to its route handlers beyond Medplum's settings. */
+export type StandInRequestConfig = FhirRequestConfig & {
+    /** The request's Cache-Control, which the sub-requests of a batch inherit too. */
+    cacheControl?: string
+}
 
 export interface RouteSettings {
     /** Absolute base of this server, e.g. http://localhost:8090/fhir: used in links and fullUrl. */
@@ -24,6 +41,15 @@ export interface RouteSettings {
     defaultPageSize: number
     /** Largest _count honoured; larger values are lowered to it, as HAPI does. */
     maxPageSize: number
+    /**
+     * Included resources per page across every `_include` and `_revinclude`, the rest dropped
+     * without a word (HAPI `JpaStorageSettings.DEFAULT_MAXIMUM_INCLUDES_TO_LOAD_PER_PAGE` 1000,
+     * applied in `PersistedJpaBundleProvider` and `SynchronousSearchSvcImpl`: `_revinclude`
+     * first, then `_include` with what is left).
+     */
+    maxIncludesPerPage: number
+    /** HAPI's stored searches (`_getpages`), see paging.ts. */
+    searches: SearchCache
     /** Resource types of the Patient compartment and their parameters. */
     patientCompartment: Map<string, string[]>
     capabilityStatement: CapabilityStatement
@@ -47,16 +73,20 @@ const RESULT_PARAMETERS = new Set([
 
 const EVERYTHING_PARAMETERS = new Set(['_count', '_offset', '_type', '_format', '_pretty'])
 
+/** Enough to take every match of a search (its pages are cut by the stand-in). */
+const ALL = Number.MAX_SAFE_INTEGER
+
 type Query = Record<string, string | string[] | undefined>
 
 /**
  * Medplum's router with the parts a HAPI client relies on replaced or added: searches validate
- * their parameters (400 for unknown ones), page with a default _count and absolute Bundle.link
- * URLs; Patient/$everything and /metadata exist. Batch entries go through the same handlers.
+ * their parameters (400 for unknown ones) and page as HAPI does (stored searches and
+ * `_getpages` links in HAPI mode, offset links otherwise); Patient/$everything and /metadata
+ * exist. Batch entries go through the same handlers.
  */
 export function buildRouter(store: FhirStore, settings: RouteSettings): FhirRouter {
     const router = new FhirRouter()
-    const search = searchHandler(settings)
+    const search = searchHandler(store, settings)
     for (const route of router.router.routes) {
         const path = route.path
             .map((segment) => (segment.param ? `:${segment.value}` : segment.value))
@@ -66,6 +96,8 @@ export function buildRouter(store: FhirStore, settings: RouteSettings): FhirRout
             (route.method === 'POST' && path === ':resourceType/_search')
         ) {
             route.handler = search
+        } else if (route.method === 'GET' && path === '') {
+            route.handler = pagesHandler(store, settings, route.handler)
         }
     }
     router.add('GET', 'Patient/:id/$everything', everythingHandler(store, settings), 'operation')
@@ -73,7 +105,15 @@ export function buildRouter(store: FhirStore, settings: RouteSettings): FhirRout
     return router
 }
 
-function searchHandler(settings: RouteSettings): FhirRouteHandler {
+/** The Cache-Control directives HAPI honours on a search (`CacheControlDirective`). */
+function cacheControlOf(req: FhirRequest): { noCache: boolean; noStore: boolean } {
+    const header =
+        req.headers?.['cache-control'] ?? (req.config as StandInRequestConfig)?.cacheControl
+    const value = Array.isArray(header) ? header.join(',') : (header ?? '')
+    return { noCache: /\bno-cache\b/i.test(value), noStore: /\bno-store\b/i.test(value) }
+}
+
+function searchHandler(store: FhirStore, settings: RouteSettings): FhirRouteHandler {
     return async (req, repo) => {
         const resourceType = req.params.resourceType as string
         const pairs = queryPairs(req)
@@ -100,21 +140,92 @@ function searchHandler(settings: RouteSettings): FhirRouteHandler {
         const request = parseSearchRequest(resourceType as Resource['resourceType'], toQuery(pairs))
         checkResultParameters(request, parameters)
         const { count, offset } = pageOf(request.count, request.offset, settings)
-        request.count = count
-        request.offset = offset
-        const result = await repo.search(request)
-        const entries = (result.entry ?? []) as BundleEntry[]
+        const { noCache, noStore } = cacheControlOf(req)
+        const matchesOnly: SearchRequest = { ...request, include: undefined, revInclude: undefined }
+
+        if (!isHapi(settings.profile) || request.offset !== undefined || noStore) {
+            // Synchronous: this page only, offset links, nothing stored.
+            const result = await repo.search({ ...matchesOnly, count, offset })
+            const matches = (result.entry ?? []).map((entry) => entry.resource as WithId<Resource>)
+            const total = result.total ?? matches.length
+            const links = offsetLinks(settings, resourceType, pairs, { offset, count, total })
+            const included = await includesOf(store, request, matches, includeCap(settings))
+            return [allOk, searchset(settings, { id: undefined, total, links, matches, included })]
+        }
+
+        const key = searchKey(resourceType, pairs)
+        let stored = noCache ? undefined : settings.searches.reusable(key)
+        if (!stored) {
+            const result = await repo.search({ ...matchesOnly, count: ALL, offset: 0 })
+            stored = settings.searches.store({
+                key,
+                matches: (result.entry ?? []).map(
+                    (entry) => `${entry.resource?.resourceType}/${entry.resource?.id}`
+                ),
+                resourceType,
+                include: request.include ?? [],
+                revInclude: request.revInclude ?? [],
+                includeValues: pairs.filter(([k]) => k === '_include').map(([, v]) => v),
+            })
+        }
         return [
             allOk,
-            searchset(settings, {
-                path: resourceType,
-                pairs,
-                total: result.total ?? entries.length,
+            await storedPage(store, settings, stored, {
+                offset: 0,
                 count,
-                offset,
-                entries,
+                self: selfLink(settings, resourceType, pairs),
+                pretty: !pairs.some(([k, v]) => k === '_pretty' && v === 'false'),
             }),
         ]
+    }
+}
+
+/**
+ * `GET <base>?_getpages=<id>&_getpagesoffset=N&_count=N`: a page of a stored search, 410 once
+ * it expired (HAPI `PageMethodBinding`). Without `_getpages`, Medplum's system search.
+ */
+function pagesHandler(
+    store: FhirStore,
+    settings: RouteSettings,
+    systemSearch: FhirRouteHandler
+): FhirRouteHandler {
+    return async (req, repo, router, options) => {
+        const pairs = queryPairs(req)
+        const id = pairs.find(([key]) => key === '_getpages')?.[1]
+        if (id === undefined || !isHapi(settings.profile)) {
+            return systemSearch(req, repo, router, options)
+        }
+        const stored = settings.searches.get(id)
+        if (!stored) {
+            throw new OperationOutcomeError(
+                gone(`HAPI-0417: Search ID "${id}" does not exist and may have expired`)
+            )
+        }
+        const query: Query = toQuery(pairs)
+        const { count } = pageOf(integer(query._count, '_count'), undefined, settings)
+        const offset = integer(query._getpagesoffset, '_getpagesoffset') ?? 0
+        const params = new URLSearchParams()
+        for (const [key, value] of pairs) {
+            params.append(key, value)
+        }
+        return [
+            allOk,
+            await storedPage(store, settings, stored, {
+                offset,
+                count,
+                self: `${settings.baseUrl}?${params.toString()}`,
+                pretty: !pairs.some(([k, v]) => k === '_pretty' && v === 'false'),
+            }),
+        ]
+    }
+}
+
+function gone(text: string): OperationOutcome {
+    // The id maps to 410 in @medplum/core getStatus().
+    return {
+        resourceType: 'OperationOutcome',
+        id: 'gone',
+        issue: [{ severity: 'error', code: 'processing', diagnostics: text }],
     }
 }
 
@@ -143,29 +254,161 @@ function everythingHandler(store: FhirStore, settings: RouteSettings): FhirRoute
                     (a.meta?.lastUpdated ?? '').localeCompare(b.meta?.lastUpdated ?? '') ||
                     a.id.localeCompare(b.id)
             )
-        const all = [patient, ...members].filter(
+        const all = [patient as WithId<Resource>, ...members].filter(
             (resource) => !types || types.has(resource.resourceType)
         )
-        const { count, offset } = pageOf(
-            integer(query._count, '_count'),
-            integer(query._offset, '_offset'),
-            settings
-        )
-        const entries: BundleEntry[] = all
-            .slice(offset, offset + count)
-            .map((resource) => ({ resource, search: { mode: 'match' } }))
+        const requestedOffset = integer(query._offset, '_offset')
+        const { count, offset } = pageOf(integer(query._count, '_count'), requestedOffset, settings)
+        const path = `Patient/${id}/$everything`
+        if (isHapi(settings.profile) && requestedOffset === undefined) {
+            // Stored for paging, never reused (`getEverythingMode() == null` guards reuse).
+            const stored = settings.searches.store({
+                key: undefined,
+                matches: all.map((resource) => `${resource.resourceType}/${resource.id}`),
+                resourceType: 'Patient',
+                include: [],
+                revInclude: [],
+                includeValues: [],
+            })
+            return [
+                allOk,
+                await storedPage(store, settings, stored, {
+                    offset: 0,
+                    count,
+                    self: selfLink(settings, path, pairs),
+                    pretty: true,
+                }),
+            ]
+        }
+        const links = offsetLinks(settings, path, pairs, { offset, count, total: all.length })
         return [
             allOk,
             searchset(settings, {
-                path: `Patient/${id}/$everything`,
-                pairs,
+                id: undefined,
                 total: all.length,
-                count,
-                offset,
-                entries,
+                links,
+                matches: all.slice(offset, offset + count),
+                included: [],
             }),
         ]
     }
+}
+
+/** A page of a stored search: its matches read now, their includes, HAPI's paging links. */
+async function storedPage(
+    store: FhirStore,
+    settings: RouteSettings,
+    search: StoredSearch,
+    page: { offset: number; count: number; self: string; pretty: boolean }
+): Promise<Bundle> {
+    const { offset, count } = page
+    const matches: WithId<Resource>[] = []
+    for (const key of search.matches.slice(offset, offset + count)) {
+        const [type, id] = key.split('/') as [string, string]
+        try {
+            matches.push(await store.readResource<WithId<Resource>>(type, id))
+        } catch {
+            // Deleted since the search ran: HAPI leaves it out of the page.
+        }
+    }
+    const total = search.matches.length
+    const links: BundleLink[] = [{ relation: 'self', url: page.self }]
+    if (count > 0 && offset + count < total) {
+        links.push(
+            link('next', pagingLink(settings.baseUrl, search, offset + count, count, page.pretty))
+        )
+    }
+    if (count > 0 && offset > 0) {
+        links.push(
+            link(
+                'previous',
+                pagingLink(
+                    settings.baseUrl,
+                    search,
+                    Math.max(0, offset - count),
+                    count,
+                    page.pretty
+                )
+            )
+        )
+    }
+    const included = await includesOf(store, search, matches, includeCap(settings))
+    return searchset(settings, { id: search.id, total, links, matches, included })
+}
+
+function includeCap(settings: RouteSettings): number {
+    return isHapi(settings.profile) ? settings.maxIncludesPerPage : Infinity
+}
+
+/**
+ * The resources `_revinclude` and then `_include` add to a page, at most `cap` of them in all
+ * and none that is a match of the page itself.
+ */
+async function includesOf(
+    store: FhirRepository,
+    search: { include?: IncludeTarget[]; revInclude?: IncludeTarget[] },
+    matches: WithId<Resource>[],
+    cap: number
+): Promise<WithId<Resource>[]> {
+    if (matches.length === 0 || cap <= 0) {
+        return []
+    }
+    const seen = new Set(matches.map((resource) => `${resource.resourceType}/${resource.id}`))
+    const included: WithId<Resource>[] = []
+    const options = {
+        // Every reverse match, not Medplum's first 1,000 per parameter: the cap is applied here.
+        executeSearch: (request: SearchRequest) =>
+            store.searchResources({ ...request, count: ALL }),
+    }
+    const add = (entries: BundleEntry[]): void => {
+        for (const entry of entries) {
+            const resource = entry.resource as WithId<Resource> | undefined
+            const key = `${resource?.resourceType}/${resource?.id}`
+            if (resource && !seen.has(key) && included.length < cap) {
+                seen.add(key)
+                included.push(resource)
+            }
+        }
+    }
+    for (const target of search.revInclude ?? []) {
+        add(await getSearchRevIncludeEntries(store, target, matches, options))
+    }
+    for (const target of search.include ?? []) {
+        add(await getSearchIncludeEntries(store, target, matches, options))
+    }
+    return included
+}
+
+function link(relation: string, url: string): BundleLink {
+    return { relation, url }
+}
+
+/** self, next and previous of a synchronous (offset) page. */
+function offsetLinks(
+    settings: RouteSettings,
+    path: string,
+    pairs: [string, string][],
+    page: { offset: number; count: number; total: number }
+): BundleLink[] {
+    const { offset, count, total } = page
+    const links = [link('self', selfLink(settings, path, pairs))]
+    if (count > 0 && offset + count < total) {
+        links.push(link('next', offsetLink(settings.baseUrl, path, pairs, offset + count, count)))
+    }
+    if (count > 0 && offset > 0) {
+        const previous = Math.max(0, offset - count)
+        links.push(link('previous', offsetLink(settings.baseUrl, path, pairs, previous, count)))
+    }
+    return links
+}
+
+function selfLink(settings: RouteSettings, path: string, pairs: [string, string][]): string {
+    const params = new URLSearchParams()
+    for (const [key, value] of pairs) {
+        params.append(key, value)
+    }
+    const query = params.toString()
+    return `${settings.baseUrl}/${path}${query ? `?${query}` : ''}`
 }
 
 /** Query parameters of a search; for POST _search also the form body (HAPI reads both). */
@@ -257,51 +500,32 @@ function pageOf(
     }
 }
 
-interface Page {
-    path: string
-    pairs: [string, string][]
-    total: number
-    count: number
-    offset: number
-    entries: BundleEntry[]
-}
-
-/** A searchset Bundle with total, fullUrls and self/next/previous links on this server. */
-function searchset(settings: RouteSettings, page: Page): Bundle {
-    const link = (relation: string, offset: number): BundleLink => {
-        const params = new URLSearchParams()
-        for (const [key, value] of page.pairs) {
-            if (key !== '_count' && key !== '_offset') {
-                params.append(key, value)
-            }
-        }
-        params.set('_count', String(page.count))
-        if (offset > 0) {
-            params.set('_offset', String(offset))
-        }
-        return { relation, url: `${settings.baseUrl}/${page.path}?${params.toString()}` }
+/** A searchset Bundle with total, links, fullUrls, matches and then includes. */
+function searchset(
+    settings: RouteSettings,
+    page: {
+        id: string | undefined
+        total: number
+        links: BundleLink[]
+        matches: WithId<Resource>[]
+        included: WithId<Resource>[]
     }
-    const links = [link('self', page.offset)]
-    if (page.count > 0 && page.offset + page.count < page.total) {
-        links.push(link('next', page.offset + page.count))
-    }
-    if (page.offset > 0 && page.count > 0) {
-        links.push(link('previous', Math.max(0, page.offset - page.count)))
-    }
+): Bundle {
+    const entry: BundleEntry[] = [
+        ...page.matches.map((resource) => ({ resource, search: { mode: 'match' as const } })),
+        ...page.included.map((resource) => ({ resource, search: { mode: 'include' as const } })),
+    ].map((item) => ({
+        fullUrl: `${settings.baseUrl}/${item.resource.resourceType}/${item.resource.id}`,
+        ...item,
+    }))
     return {
         resourceType: 'Bundle',
-        id: randomUUID(),
+        // HAPI: the stored search's id; a fresh one for a synchronous search.
+        id: page.id ?? randomUUID(),
         meta: { lastUpdated: new Date().toISOString() },
         type: 'searchset',
         total: page.total,
-        link: links,
-        ...(page.entries.length
-            ? {
-                  entry: page.entries.map((entry) => ({
-                      fullUrl: `${settings.baseUrl}/${entry.resource?.resourceType}/${entry.resource?.id}`,
-                      ...entry,
-                  })),
-              }
-            : {}),
+        link: page.links,
+        ...(entry.length ? { entry } : {}),
     }
 }

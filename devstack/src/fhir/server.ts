@@ -15,7 +15,9 @@ import {
 import { fhirRequestHandler, type HandlerDeps, Mutex, PREFIX } from './handler'
 import { installFhirHttp } from './http'
 import { Journal } from './journal'
-import { fhirProfile } from './profile'
+import { repositoryRefusal } from './nehr'
+import { SearchCache } from './paging'
+import { fhirProfile, isHapi } from './profile'
 import { buildRouter } from './routes'
 import { FhirStore } from './store'
 
@@ -32,10 +34,23 @@ export interface FhirServerOptions {
     basicAuth?: { user: string; password: string }
     /** Page size of a search without _count. Default 20, like HAPI. */
     defaultPageSize?: number
-    /** Largest page a client can ask for. Default 1000. */
+    /** Largest page a client can ask for. Default unlimited in HAPI mode (the starter's
+     * `max_page_size`), 1000 in lenient mode. */
     maxPageSize?: number
     /** The HAPI FHIR version reproduced (`FHIR_HAPI_VERSION`); see profile.ts. Default 8.2. */
     hapiVersion?: string
+    /** `hapi` (default, see profile.ts) or `lenient` (`FHIR_MODE`). */
+    mode?: string
+    /** NEHR IPS profiles: `off` (default), `repository` (412) or `request` (422) (`FHIR_NEHR_VALIDATION`). */
+    nehrValidation?: string
+    /** HAPI `reuse_cached_search_results_millis`. Default 60 000. */
+    reuseCachedSearchResultsMillis?: number
+    /** HAPI `retain_cached_searches_mins`. Default 60. */
+    retainCachedSearchesMinutes?: number
+    /** Included resources per page (HAPI's maximumIncludesToLoadPerPage). Default 1000. */
+    maxIncludesPerPage?: number
+    /** The clock of stored searches (tests move it on to expire them). Default Date.now. */
+    now?: () => number
     /** Fastify request logging. Default off. */
     logger?: boolean
 }
@@ -50,12 +65,23 @@ export interface RunningFhirServer {
 /** Starts the FHIR R4 stand-in: replays the journal, then listens. */
 export async function startFhir(options: FhirServerOptions = {}): Promise<RunningFhirServer> {
     // First: a version the stand-in does not model stops it before it reads or listens.
-    const profile = fhirProfile(options.hapiVersion)
+    const profile = fhirProfile({
+        hapiVersion: options.hapiVersion,
+        mode: options.mode,
+        nehrValidation: options.nehrValidation,
+    })
     assertPinnedMedplum()
     loadDefinitions()
     const types = resourceTypes()
     const knownTypes = new Set(types)
-    const store = new FhirStore()
+    const hapi = isHapi(profile)
+    const store = new FhirStore({
+        hapi,
+        baseUrl: '',
+        ...(profile.nehrValidation === 'repository'
+            ? { refuseBeforeStore: repositoryRefusal }
+            : {}),
+    })
     const { journal, records } = await Journal.open(options.dataDir ?? dataDir('fhir'))
     try {
         for (const writes of records) {
@@ -89,10 +115,17 @@ export async function startFhir(options: FhirServerOptions = {}): Promise<Runnin
     const url = `http://localhost:${actualPort}${PREFIX}`
     const baseUrl = (options.publicBaseUrl ?? url).replace(/\/+$/, '')
     live.baseUrl = baseUrl
+    store.rules.baseUrl = baseUrl
     live.router = buildRouter(store, {
         baseUrl,
         defaultPageSize: options.defaultPageSize ?? 20,
-        maxPageSize: options.maxPageSize ?? 1000,
+        maxPageSize: options.maxPageSize ?? (hapi ? Infinity : 1000),
+        maxIncludesPerPage: options.maxIncludesPerPage ?? 1000,
+        searches: new SearchCache({
+            reuseMillis: options.reuseCachedSearchResultsMillis ?? 60_000,
+            retainMillis: (options.retainCachedSearchesMinutes ?? 60) * 60_000,
+            now: options.now ?? Date.now,
+        }),
         patientCompartment: patientCompartment(),
         profile,
         capabilityStatement: capabilityStatement(baseUrl, types, new Date().toISOString()),

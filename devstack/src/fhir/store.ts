@@ -13,6 +13,9 @@ import type { Filter, SearchRequest, WithId } from '@medplum/core'
 import { MemoryRepository } from '@medplum/fhir-router'
 import type { Bundle, OperationOutcome, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes'
 
+import { exactTokenFilters, matchesTokenExactly } from './exact-tokens'
+import { referencesOf, targetOf } from './references'
+
 /** One durable change, as written to the journal. */
 export type JournalWrite =
     | { op: 'put'; resource: WithId<Resource> }
@@ -51,6 +54,28 @@ function unprocessable(issues: OperationOutcomeIssue[]): OperationOutcome {
 
 const keyOf = (resourceType: string, id: string): string => `${resourceType}/${id}`
 
+/** An OperationOutcome HAPI answers with, its message in `diagnostics`; `id` sets the status. */
+function hapiOutcome(id: string | undefined, code: 'conflict' | 'processing', text: string) {
+    return {
+        resourceType: 'OperationOutcome',
+        ...(id ? { id } : {}),
+        issue: [{ severity: 'error', code, diagnostics: text }],
+    } as OperationOutcome
+}
+
+/** What the store enforces beyond Medplum's repository (see FhirProfile). */
+export interface StoreRules {
+    /**
+     * HAPI FHIR's answers: 409 on a stale If-Match, no new version for an unchanged update,
+     * referential integrity on write, exact token matching. False: the stand-in of before.
+     */
+    hapi: boolean
+    /** This server's base: absolute references on it are local ones. */
+    baseUrl: string
+    /** Repository validation: the 412 outcome refusing a resource about to be stored, if any. */
+    refuseBeforeStore?: (resource: Resource) => OperationOutcome | undefined
+}
+
 /**
  * MemoryRepository with what a FHIR server needs on top: HAPI-style integer versions, validation
  * of every write, indexes by identifier and by reference (searches narrow to the candidates
@@ -70,8 +95,12 @@ export class FhirStore extends MemoryRepository {
     private pending: JournalWrite[] = []
     private replaying = false
     private lastTimestamp = 0
+    /** `Type/id` created since begin(): a PUT that created answers 201. */
+    private created = new Set<string>()
+    /** While a transaction runs, references are resolved at its end (entries may point forward). */
+    private deferredReferenceChecks: string[] | undefined
 
-    constructor() {
+    constructor(readonly rules: StoreRules = { hapi: false, baseUrl: '' }) {
         super()
         const internals = this.internals
         // Instance properties shadow the private prototype methods every write and search of
@@ -91,6 +120,35 @@ export class FhirStore extends MemoryRepository {
     begin(): void {
         this.undoLog = []
         this.pending = []
+        this.created = new Set()
+        this.deferredReferenceChecks = undefined
+    }
+
+    /** Whether this request created `Type/id` (rather than updating it). */
+    createdInRequest(resourceType: string, id: string): boolean {
+        return this.created.has(keyOf(resourceType, id))
+    }
+
+    /**
+     * From now until finishDeferredReferenceChecks(), references are resolved only then: HAPI
+     * resolves a transaction's references once every entry has its id (entries may point
+     * forward).
+     */
+    deferReferenceChecks(): void {
+        this.deferredReferenceChecks = []
+    }
+
+    /** Resolves the references held back since deferReferenceChecks(); throws the first failure. */
+    finishDeferredReferenceChecks(): void {
+        const keys = this.deferredReferenceChecks ?? []
+        this.deferredReferenceChecks = undefined
+        for (const key of keys) {
+            const [type, id] = key.split('/') as [string, string]
+            const resource = this.internals.resources.get(type)?.get(id)
+            if (resource) {
+                this.checkReferences(resource)
+            }
+        }
     }
 
     /** Undoes every change since begin(), newest first. */
@@ -139,6 +197,32 @@ export class FhirStore extends MemoryRepository {
             )
         }
         return structuredClone(resource) as T
+    }
+
+    /**
+     * HAPI answers a stale version with 409: the If-Match version becomes the id's version
+     * (hapi-fhir-server `UpdateMethodBinding.applyETagAsVersion`) and a version other than the
+     * current one is `ResourceVersionConflictException` "HAPI-0989: Trying to update ... but this
+     * is not the current version" (hapi-fhir-storage `BaseStorageResourceDao
+     * .doUpdateForUpdateOrPatch`), wrapped as HAPI-0550 by the transaction service.
+     */
+    override async updateResource<T extends Resource>(
+        resource: T,
+        options?: { ifMatch?: string }
+    ): Promise<WithId<T>> {
+        if (this.rules.hapi && options?.ifMatch && resource.id) {
+            const existing = this.internals.resources.get(resource.resourceType)?.get(resource.id)
+            if (existing && existing.meta?.versionId !== options.ifMatch) {
+                throw new OperationOutcomeError(
+                    hapiOutcome(
+                        'conflict',
+                        'processing',
+                        `HAPI-0550: HAPI-0989: Trying to update ${resource.resourceType}/${resource.id}/_history/${options.ifMatch} but this is not the current version`
+                    )
+                )
+            }
+        }
+        return super.updateResource(resource, options)
     }
 
     /** Newest version first; MemoryRepository 5.2.13 reverses its stored array in place instead. */
@@ -228,6 +312,11 @@ export class FhirStore extends MemoryRepository {
         if (this.replaying) {
             stored = { ...resource, id }
         } else {
+            if (this.rules.hapi && previous && update && sameContent(previous, resource)) {
+                // HAPI keeps the version of an update that changes nothing (JpaStorageSettings
+                // suppressUpdatesWithNoChange, default true; BaseHapiFhirDao.updateEntity).
+                return structuredClone(previous) as WithId<Resource>
+            }
             const version = (this.versions.get(key) ?? 0) + 1
             // resourceType, id and meta first, as HAPI writes them.
             stored = {
@@ -241,6 +330,17 @@ export class FhirStore extends MemoryRepository {
                 ...withoutIdentity(resource),
             } as Resource
             this.validate(stored)
+            const refusal = this.rules.refuseBeforeStore?.(stored)
+            if (refusal) {
+                throw new OperationOutcomeError(refusal)
+            }
+            if (this.rules.hapi) {
+                if (this.deferredReferenceChecks) {
+                    this.deferredReferenceChecks.push(key)
+                } else {
+                    this.checkReferences(stored)
+                }
+            }
         }
 
         const previousVersion = this.versions.get(key)
@@ -266,9 +366,13 @@ export class FhirStore extends MemoryRepository {
         this.deleted.delete(key)
         if (!this.replaying) {
             this.pending.push({ op: 'put', resource: current })
+            if (!previous) {
+                this.created.add(key)
+            }
         }
 
         this.undoLog?.push(() => {
+            this.created.delete(key)
             const byId = internals.resources.get(type)
             this.unindex(current)
             if (previous) {
@@ -335,6 +439,39 @@ export class FhirStore extends MemoryRepository {
         })
     }
 
+    /**
+     * Referential integrity on write, as the jpaserver-starter configures HAPI
+     * (`enforce_referential_integrity_on_write` true, `auto_create_placeholder_reference_targets`
+     * false, `allow_external_references` false in `AppProperties`): a placeholder no entry
+     * resolved is 400 "HAPI-0541: Unable to satisfy placeholder ID ..." (hapi-fhir-storage
+     * `BaseTransactionProcessor`), a missing target 400 "HAPI-1094: Resource Type/id not found,
+     * specified in path: ..." and a deleted one 400 HAPI-1096 (`DaoResourceLinkResolver
+     * .findTargetResource`), an absolute URL on another server 400 HAPI-0507.
+     */
+    private checkReferences(resource: Resource): void {
+        const resources = this.internals.resources
+        for (const { path, reference } of referencesOf(resource)) {
+            const target = targetOf(reference, this.rules.baseUrl)
+            let text: string | undefined
+            if (target.kind === 'placeholder') {
+                const element = path.slice(path.lastIndexOf('.') + 1)
+                text = `HAPI-0541: Unable to satisfy placeholder ID ${reference} found in element named '${element}' within resource of type: ${resource.resourceType}`
+            } else if (target.kind === 'external') {
+                text = `HAPI-0507: Resource contains external reference to URL "${reference}" but this server is not configured to allow external references`
+            } else if (target.kind === 'local') {
+                const [type, id] = target.key.split('/') as [string, string]
+                if (this.deleted.has(target.key) && !resources.get(type)?.has(id)) {
+                    text = `HAPI-1096: Resource ${target.key} is deleted, specified in path: ${path}`
+                } else if (!resources.get(type)?.has(id)) {
+                    text = `HAPI-1094: Resource ${target.key} not found, specified in path: ${path}`
+                }
+            }
+            if (text) {
+                throw new OperationOutcomeError(hapiOutcome(undefined, 'processing', text))
+            }
+        }
+    }
+
     private validate(resource: Resource): void {
         try {
             validateResource(resource)
@@ -382,13 +519,15 @@ export class FhirStore extends MemoryRepository {
         const type = request.resourceType
         const all = this.internals.resources.get(type)
         const candidates = all ? this.candidates(request) : undefined
-        if (!all || !candidates) {
+        // Medplum matches tokens case-insensitively; HAPI exactly: drop what only case matches.
+        const exact = this.rules.hapi ? exactTokenFilters(request) : []
+        if (!all || (!candidates && exact.length === 0)) {
             return baseSearch(request)
         }
         const narrowed = new Map<string, Resource>()
-        for (const id of candidates) {
+        for (const id of candidates ?? all.keys()) {
             const resource = all.get(id)
-            if (resource) {
+            if (resource && exact.every((filter) => matchesTokenExactly(resource, filter))) {
                 narrowed.set(id, resource)
             }
         }
@@ -462,6 +601,31 @@ export class FhirStore extends MemoryRepository {
         }
         return undefined
     }
+}
+
+/** The resource as HAPI compares versions: without versionId and lastUpdated, keys sorted. */
+function canonical(resource: Resource): string {
+    const { versionId: _version, lastUpdated: _updated, ...meta } = resource.meta ?? {}
+    const sorted = (value: unknown): unknown => {
+        if (Array.isArray(value)) {
+            return value.map(sorted)
+        }
+        if (value && typeof value === 'object') {
+            return Object.fromEntries(
+                Object.keys(value)
+                    .sort()
+                    .map((key) => [key, sorted((value as Record<string, unknown>)[key])])
+            )
+        }
+        return value
+    }
+    const { meta: _meta, ...rest } = resource as Resource & Record<string, unknown>
+    return JSON.stringify(sorted({ ...rest, ...(Object.keys(meta).length ? { meta } : {}) }))
+}
+
+/** Whether an update would store exactly what is stored already (ids aside, as the URL sets it). */
+function sameContent(previous: Resource, next: Resource): boolean {
+    return canonical(previous) === canonical({ ...next, id: previous.id } as Resource)
 }
 
 function withoutIdentity(resource: Resource): Record<string, unknown> {

@@ -1,11 +1,11 @@
-import { todayIn } from '@anc/shared/src/anc/dates'
+import { clinicToday } from '@anc/shared/anc'
 import { useConfig } from '@dhis2/app-runtime'
 import React, { createContext, useContext, useMemo, type ReactNode } from 'react'
 import type { FhirTransport } from '../record/open-record'
 
 interface DoctorContextValue {
     fhir: FhirTransport
-    /** Today in the browser's time zone (YYYY-MM-DD); fixed in tests. */
+    /** Today in the clinics' time zone (YYYY-MM-DD); fixed in tests. */
     today: () => string
 }
 
@@ -19,7 +19,7 @@ export function lazyRouteClient(dhis2BaseUrl: string): FhirTransport {
     let client: Promise<FhirTransport> | undefined
     return {
         transaction: async (bundle) => {
-            client ??= import('@anc/shared/src/fhir/client').then(
+            client ??= import('@anc/shared/fhir/client').then(
                 ({ AncFhirClient }) => new AncFhirClient({ dhis2BaseUrl }),
                 (error: unknown) => {
                     client = undefined
@@ -45,7 +45,7 @@ export const DoctorProvider = ({
     const value = useMemo<DoctorContextValue>(
         () => ({
             fhir: fhir ?? lazyRouteClient(baseUrl),
-            today: today ?? (() => todayIn()),
+            today: today ?? (() => clinicToday()),
         }),
         [baseUrl, fhir, today]
     )

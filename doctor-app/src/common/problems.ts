@@ -1,4 +1,4 @@
-import { FhirClientError, isFhirUnreachable } from '@anc/shared'
+import { FhirClientError, isFhirUnreachable } from '@anc/shared/fhir'
 import i18n from '@dhis2/d2-i18n'
 import { PatientNotFoundError } from '../record/open-record'
 import { RecordNotInDhis2Error } from '../visit/save-visit'

@@ -1,18 +1,15 @@
+import type { AncRecordView, ContactView, ObservationValue } from '@anc/shared/fhir'
+import type { PhnConfig } from '@anc/shared/phn'
 import {
     formatGestationalAgeText,
-    fundalHeightReference,
     PatientBanner,
-    TrendChart,
     VisitTimeline,
-    type AncRecordView,
-    type ContactView,
-    type ObservationValue,
-    type PhnConfig,
     type TimelineVisit,
-} from '@anc/shared'
+} from '@anc/shared/ui'
 import i18n from '@dhis2/d2-i18n'
 import React, { useMemo } from 'react'
 import { RiskFlags } from './RiskFlags'
+import { fundalHeightReference, TrendChart } from './TrendChart'
 
 /** The option as the form shows it, never the stored code (`PLUS2` → `++`). */
 function urineProteinText(value: ObservationValue): string {

@@ -1,4 +1,4 @@
-import type { RiskFlag, RiskFlagCode } from '@anc/shared'
+import type { RiskFlag, RiskFlagCode } from '@anc/shared/anc'
 import i18n from '@dhis2/d2-i18n'
 import { Tag } from '@dhis2/ui'
 import React from 'react'

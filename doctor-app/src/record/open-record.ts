@@ -18,7 +18,7 @@ import {
     unwrapBatchEntry,
     type AncRecordView,
     type FhirMappingConfig,
-} from '@anc/shared/src/fhir'
+} from '@anc/shared/fhir'
 import type { Bundle, Resource } from '@medplum/fhirtypes'
 
 /** What the record view needs of the FHIR client (AncFhirClient fits). */

@@ -1,7 +1,7 @@
 /**
  * Saving a visit: a DHIS2 event in the ANC contact stage, then ONE FHIR transaction with the
- * Encounter, its Observations and the Appointments it changes, built by shared/fhir's mapping
- * from the same tracker data (never a second mapping here).
+ * Encounter, its Observations and the Appointments it changes, made by shared/fhir's builders
+ * from the same tracker data as the whole record (never a second mapping here).
  *
  * Nothing is overwritten silently. Before anything is written:
  * - DHIS2: every contact of the enrollment must be one the doctor saw when she opened the record;
@@ -17,25 +17,28 @@
  * registration, so a clinic keeps recording visits while the national record is down.
  */
 import {
-    DATA_ELEMENTS,
-    dataValuesOf,
+    appointmentEntries,
+    contactEntries,
+    episodeUrn,
     FhirClientError,
-    generateUid,
     isFhirUnreachable,
+    readPregnancy,
+    type FhirMappingConfig,
+} from '@anc/shared/fhir'
+import { PROGRAM_ANC, PROGRAM_STAGES } from '@anc/shared/metadata'
+import {
+    dataValuesOf,
+    generateUid,
     getTrackedEntity,
     importTracker,
-    PROGRAM_ANC,
-    PROGRAM_STAGES,
-    trackerToFhirBundle,
     type Engine,
     type Enrollment,
-    type FhirMappingConfig,
     type FhirOutbox,
     type OutboxEntry,
     type TrackedEntity,
     type TrackerEvent,
-    type UrineProtein,
-} from '@anc/shared'
+} from '@anc/shared/tracker'
+import type { UrineProtein } from '@anc/shared/anc'
 import type { Appointment, Bundle, BundleEntry, Identifier, Resource } from '@medplum/fhirtypes'
 import type { FhirTransport, OpenedRecord } from '../record/open-record'
 
@@ -56,14 +59,14 @@ export interface VisitValues {
 }
 
 export type SaveVisitResult =
-    | { status: 'saved'; event: string; fhir: 'sent' }
-    | { status: 'saved'; event: string; fhir: 'queued'; entry: OutboxEntry<Bundle> }
+    | { kind: 'saved'; event: string; fhir: 'sent' }
+    | { kind: 'saved'; event: string; fhir: 'queued'; entry: OutboxEntry<Bundle> }
     /** Nothing was written: the record changed since it was opened. */
-    | { status: 'stale'; where: 'dhis2' | 'fhir'; detail: string }
+    | { kind: 'stale'; where: 'dhis2' | 'fhir'; detail: string }
     /** The DHIS2 event is saved; FHIR refused the update because someone changed it meanwhile. */
-    | { status: 'fhirConflict'; event: string }
+    | { kind: 'fhirConflict'; event: string }
     /** DHIS2 refused the event (validation): messages from the import report. */
-    | { status: 'rejected'; messages: string[] }
+    | { kind: 'rejected'; messages: string[] }
 
 export class RecordNotInDhis2Error extends Error {
     constructor() {
@@ -86,106 +89,95 @@ export interface SaveVisitDeps {
 }
 
 export function visitDataValues(values: VisitValues): TrackerEvent['dataValues'] {
-    const DE = DATA_ELEMENTS
-    return dataValuesOf([
-        [DE.systolicBp, values.systolic],
-        [DE.diastolicBp, values.diastolic],
-        [DE.weightKg, values.weightKg],
-        [DE.fundalHeightCm, values.fundalHeightCm],
-        [DE.fetalHeartRate, values.fetalHeartRate],
-        [DE.haemoglobin, values.haemoglobinGdl],
-        [DE.urineProtein, values.urineProtein],
-        [DE.gestationalAgeWeeks, values.gaWeeks],
-        [DE.notes, values.notes],
-        [DE.nextAppointment, values.nextAppointment],
-    ])
+    return dataValuesOf({
+        systolicBp: values.systolic,
+        diastolicBp: values.diastolic,
+        weightKg: values.weightKg,
+        fundalHeightCm: values.fundalHeightCm,
+        fetalHeartRate: values.fetalHeartRate,
+        haemoglobin: values.haemoglobinGdl,
+        urineProtein: values.urineProtein,
+        gestationalAgeWeeks: values.gaWeeks,
+        notes: values.notes,
+        nextAppointment: values.nextAppointment,
+    })
 }
 
-const identifierKey = (i: Identifier) => `${i.system}|${i.value}`
-
-/** Opened resources by each of their identifiers. */
+/** The opened resources, by type and each of their identifiers. */
 function openedByIdentifier(opened: OpenedRecord): Map<string, Resource> {
     const map = new Map<string, Resource>()
     for (const e of opened.bundle.entry ?? []) {
         const r = e.resource as (Resource & { identifier?: Identifier[] }) | undefined
-        for (const i of r?.identifier ?? []) map.set(identifierKey(i), r!)
+        for (const i of r?.identifier ?? [])
+            map.set(`${r!.resourceType}|${i.system}|${i.value}`, r!)
     }
     return map
 }
 
-function identifiersOf(resource: Resource | undefined): Identifier[] {
-    return (resource as { identifier?: Identifier[] } | undefined)?.identifier ?? []
-}
-
 /**
- * The visit's part of the full-record transaction: its Encounter and Observations, the Appointment
- * it fulfils and the pending ones (renumbered by the new contact). References to entries left out
- * (the Patient, the EpisodeOfCare) are rewritten to the server ids read when the record opened, and
- * every entry that updates an opened resource carries If-Match with the opened version.
+ * The visit's part of the record: its Encounter and Observations, the Appointment it fulfils and
+ * the pending ones (renumbered by the new contact). They point at her Patient and EpisodeOfCare
+ * as the server holds them (read when the record opened); a resource she opened is updated by id
+ * (`guarded`), so that its version can be compared before saving and guarded when sending.
  */
-export function narrowToVisit(
-    full: Bundle,
+export function visitBundle(
+    enrollment: Enrollment,
     eventUid: string,
     opened: OpenedRecord,
+    today: string,
     config: FhirMappingConfig
 ): { bundle: Bundle; guarded: string[] } {
-    const entries = full.entry ?? []
-    const byIdentifier = openedByIdentifier(opened)
-    const isVisit = (r: Resource | undefined): boolean =>
-        identifiersOf(r).some(
-            (i) =>
-                (i.system === config.systems.event && i.value === eventUid) ||
-                (i.system === config.systems.dataValue && i.value?.startsWith(`${eventUid}-`))
-        )
-    const encounter = entries.find(
-        (e) => e.resource?.resourceType === 'Encounter' && isVisit(e.resource)
+    const pregnancy = readPregnancy({ enrollment, today }, config, [])
+    const stored = openedByIdentifier(opened)
+    const episode = stored.get(
+        `EpisodeOfCare|${config.systems.enrollment}|${enrollment.enrollment}`
     )
-    const fulfilledRef =
-        encounter?.resource?.resourceType === 'Encounter'
-            ? encounter.resource.appointment?.[0]?.reference
-            : undefined
-    const kept: BundleEntry[] = []
-    const rewrites = new Map<string, string>()
-    for (const e of entries) {
-        const r = e.resource
-        const keep =
-            isVisit(r) ||
-            (r?.resourceType === 'Appointment' &&
-                (r.status !== 'fulfilled' || e.fullUrl === fulfilledRef))
-        if (keep) {
-            kept.push(e)
-            continue
-        }
-        // Left out: references to it point at the stored resource instead.
-        const stored = identifiersOf(r)
-            .map((i) => byIdentifier.get(identifierKey(i)))
-            .find((s) => s?.id)
-        if (e.fullUrl && stored) rewrites.set(e.fullUrl, `${stored.resourceType}/${stored.id}`)
-    }
-    let text = JSON.stringify(kept)
-    for (const [from, to] of rewrites)
-        text = text.split(JSON.stringify(from)).join(JSON.stringify(to))
-    const narrowed = JSON.parse(text) as BundleEntry[]
+    const patient = { reference: `Patient/${opened.patientId}` }
+    const contact = pregnancy.contacts.find((c) => c.event.event === eventUid)
+    const entries: BundleEntry[] = [
+        ...(contact
+            ? contactEntries(
+                  pregnancy,
+                  contact,
+                  {
+                      patient,
+                      episode: {
+                          reference: episode?.id
+                              ? `EpisodeOfCare/${episode.id}`
+                              : episodeUrn(pregnancy),
+                      },
+                  },
+                  config,
+                  []
+              )
+            : []),
+        ...appointmentEntries(
+            pregnancy,
+            patient,
+            config,
+            (ordinal) => ordinal === contact?.ordinal
+        ),
+    ]
     const guarded: string[] = []
-    for (const e of narrowed) {
-        const stored = identifiersOf(e.resource)
-            .map((i) => byIdentifier.get(identifierKey(i)))
-            .find((s) => s?.id)
-        const version = stored?.id
-            ? opened.versions.get(`${stored.resourceType}/${stored.id}`)
-            : undefined
-        if (stored?.id && version && e.request) {
-            // Update by id with the version she saw: the server refuses (412) if it moved on.
-            e.request = {
-                method: 'PUT',
-                url: `${stored.resourceType}/${stored.id}`,
-                ifMatch: `W/"${version}"`,
-            }
-            e.resource = { ...e.resource!, id: stored.id }
-            guarded.push(`${stored.resourceType}/${stored.id}`)
+    const bundleEntries = entries.map((e) => {
+        const resource = e.resource as Resource & { identifier?: Identifier[] }
+        const known = (resource.identifier ?? [])
+            .map((i) => stored.get(`${resource.resourceType}|${i.system}|${i.value}`))
+            .find((r) => r?.id)
+        const ref = known?.id ? `${known.resourceType}/${known.id}` : undefined
+        if (!ref || !opened.versions.has(ref)) return e
+        // An update by id of what she opened: its version is checked, then guarded by If-Match.
+        guarded.push(ref)
+        return {
+            ...e,
+            resource: { ...resource, id: known!.id },
+            request: { method: 'PUT' as const, url: ref },
         }
+    })
+    return {
+        bundle: { resourceType: 'Bundle', type: 'transaction', entry: bundleEntries },
+        guarded,
     }
-    return { bundle: { resourceType: 'Bundle', type: 'transaction', entry: narrowed }, guarded }
 }
 
 /** Books the first pending contact on the date the doctor chose. */
@@ -207,13 +199,15 @@ export function bookNextAppointment(bundle: Bundle, date: string | undefined): v
     next.participant = (next.participant ?? []).map((p) => ({ ...p, status: 'accepted' }))
 }
 
-function withoutIfMatch(bundle: Bundle): Bundle {
+/** The bundle as sent: each update of an opened resource guarded by the version she saw. */
+function withIfMatch(bundle: Bundle, versions: ReadonlyMap<string, string>): Bundle {
     return {
         ...bundle,
         entry: (bundle.entry ?? []).map((e) => {
-            if (!e.request?.ifMatch) return e
-            const { ifMatch: _dropped, ...request } = e.request
-            return { ...e, request }
+            const version = e.request ? versions.get(e.request.url) : undefined
+            return version && e.request
+                ? { ...e, request: { ...e.request, ifMatch: `W/"${version}"` } }
+                : e
         }),
     }
 }
@@ -261,7 +255,7 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
     )
     if (unseen.length > 0) {
         return {
-            status: 'stale',
+            kind: 'stale',
             where: 'dhis2',
             detail: unseen.map((e) => e.occurredAt?.slice(0, 10) ?? e.event).join(', '),
         }
@@ -280,19 +274,14 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
         dataValues: visitDataValues(values),
     }
     const withVisit: Enrollment = { ...enrollment, events: [...(enrollment.events ?? []), event] }
-    const { bundle: full } = trackerToFhirBundle(
-        { trackedEntity: { ...te, enrollments: [withVisit] }, enrollment: withVisit, today },
-        config
-    )
-    const { bundle, guarded } = narrowToVisit(full, eventUid, opened, config)
+    const { bundle, guarded } = visitBundle(withVisit, eventUid, opened, today, config)
     bookNextAppointment(bundle, values.nextAppointment)
 
     // FHIR: did anything this visit updates change since it was opened?
     let unreachable: unknown
     try {
         const changed = await changedSinceOpened(fhir, opened, guarded)
-        if (changed.length > 0)
-            return { status: 'stale', where: 'fhir', detail: changed.join(', ') }
+        if (changed.length > 0) return { kind: 'stale', where: 'fhir', detail: changed.join(', ') }
     } catch (error) {
         if (!isFhirUnreachable(error)) throw error
         unreachable = error
@@ -304,24 +293,24 @@ export async function saveVisit(deps: SaveVisitDeps): Promise<SaveVisitResult> {
             ...imported.problems.general.map((p) => p.message),
             ...Object.values(imported.problems.fields).flat(),
         ]
-        return { status: 'rejected', messages: messages.map(String) }
+        return { kind: 'rejected', messages: messages.map(String) }
     }
 
     const queue = async (error: unknown): Promise<SaveVisitResult> => {
-        const entry = await deps.outbox.enqueue(withoutIfMatch(bundle), {
+        const entry = await deps.outbox.enqueue(bundle, {
             error,
             subject: { trackedEntity: te.trackedEntity, label: opened.phn },
         })
-        return { status: 'saved', event: eventUid, fhir: 'queued', entry }
+        return { kind: 'saved', event: eventUid, fhir: 'queued', entry }
     }
     // Down a moment ago: straight to the outbox rather than a second wait for a timeout.
     if (unreachable) return queue(unreachable)
     try {
-        await fhir.transaction(bundle)
-        return { status: 'saved', event: eventUid, fhir: 'sent' }
+        await fhir.transaction(withIfMatch(bundle, opened.versions))
+        return { kind: 'saved', event: eventUid, fhir: 'sent' }
     } catch (error) {
         if (error instanceof FhirClientError && error.kind === 'preconditionFailed')
-            return { status: 'fhirConflict', event: eventUid }
+            return { kind: 'fhirConflict', event: eventUid }
         return queue(error)
     }
 }

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { PORTAL_FLAG } from '../LoginPage'
-import { relayFetch, renderLoginPage } from '../test-utils'
-import { recordBundle, TODAY } from './test-record'
+import { PORTAL_FLAG } from '../login/LoginPage'
+import { relayFetch, renderLoginPage } from '../../test-support'
+import { recordBundle, TODAY } from '../../test-support/record'
 
 /** She has signed in in this tab: the page opens her record. */
 function signedIn() {

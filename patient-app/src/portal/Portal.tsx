@@ -1,5 +1,5 @@
-import { todayIn } from '@anc/shared/src/anc/dates'
-import { bundleToAncRecord } from '@anc/shared/src/fhir/from-bundle'
+import { clinicToday } from '@anc/shared/anc'
+import { bundleToAncRecord } from '@anc/shared/fhir'
 import i18n from '@dhis2/d2-i18n'
 import { Button, CircularLoader, NoticeBox } from '@dhis2/ui'
 import { useQuery, useQueryClient } from '@tanstack/react-query'
@@ -19,7 +19,7 @@ export interface PortalProps {
 }
 
 /** The patient's side after sign-in: one request for the whole record, then read-only views. */
-export const Portal = ({ signIn, onLeave, today = todayIn(), download }: PortalProps) => {
+export const Portal = ({ signIn, onLeave, today = clinicToday(), download }: PortalProps) => {
     const queryClient = useQueryClient()
     const [signingOut, setSigningOut] = useState(false)
     const record = useQuery({

@@ -1,5 +1,5 @@
-import type { CalendarDate } from '@anc/shared/src/anc/dates'
-import type { AncRecordView, ContactView } from '@anc/shared/src/fhir/from-bundle'
+import type { CalendarDate } from '@anc/shared/anc'
+import type { AncRecordView, ContactView } from '@anc/shared/fhir'
 import i18n from '@dhis2/d2-i18n'
 import { Button, Tag } from '@dhis2/ui'
 import React from 'react'

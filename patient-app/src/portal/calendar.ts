@@ -1,4 +1,4 @@
-import { addDays, type CalendarDate } from '@anc/shared/src/anc'
+import { addDays, type CalendarDate } from '@anc/shared/anc'
 import i18n from '@dhis2/d2-i18n'
 import { createEvents, type DateArray, type EventAttributes } from 'ics'
 import type { UpcomingContact } from './upcoming'

@@ -1,4 +1,4 @@
-import type { CalendarDate } from '@anc/shared/src/anc/dates'
+import type { CalendarDate } from '@anc/shared/anc'
 import i18n from '@dhis2/d2-i18n'
 
 /** "4 May 2026" in her language (Sinhala and Tamil month names from the browser's Intl). */

@@ -1,4 +1,4 @@
-import type { ContactView, ObservationValue } from '@anc/shared/src/fhir/from-bundle'
+import type { ContactView, ObservationValue } from '@anc/shared/fhir'
 import i18n from '@dhis2/d2-i18n'
 
 /** One measurement of a visit, said the way a midwife would say it to the woman. */

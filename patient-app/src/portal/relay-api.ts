@@ -1,4 +1,4 @@
-import { PATIENT_RELAY_BASE } from '@anc/shared/src/esignet'
+import { NO_LINKED_RECORD_CODE, PATIENT_RELAY_BASE } from '@anc/shared/esignet'
 import type { Bundle } from '@medplum/fhirtypes'
 
 /**
@@ -50,7 +50,7 @@ export async function fetchPatientRecord(options: PatientApiOptions = {}): Promi
         throw new RecordFailure('unreachable', 'network error')
     }
     if (response.status === 401) throw new RecordFailure('sessionExpired', 'session ended')
-    if (response.status === 404 && (await errorCode(response)) === 'no_linked_record') {
+    if (response.status === 404 && (await errorCode(response)) === NO_LINKED_RECORD_CODE) {
         throw new RecordFailure('noLinkedRecord', 'no linked record')
     }
     if (response.status >= 502 && response.status <= 504) {

@@ -1,5 +1,5 @@
-import { addDays, type CalendarDate } from '@anc/shared/src/anc'
-import type { AncRecordView } from '@anc/shared/src/fhir/from-bundle'
+import { addDays, type CalendarDate } from '@anc/shared/anc'
+import type { AncRecordView } from '@anc/shared/fhir'
 import i18n from '@dhis2/d2-i18n'
 
 /** A contact still ahead of her, as the portal lists it and as a calendar entry. */

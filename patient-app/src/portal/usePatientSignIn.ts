@@ -1,14 +1,16 @@
 import {
-    completeRedirectSignin,
     fetchPatientRelayConfig,
     isFailure,
-    signInWithEsignet,
     startPatientSession,
-    startRedirectSignin,
     type EsignetPublicConfig,
     type PatientSigninOutcome,
-} from '@anc/shared/src/esignet'
-import { useLanguage } from '@anc/shared/src/i18n/useLanguage'
+} from '@anc/shared/esignet'
+import {
+    completeRedirectSignin,
+    signInWithEsignet,
+    startRedirectSignin,
+} from '@anc/shared/esignet/signin'
+import { useLanguage } from '@anc/shared/i18n'
 import { useQuery } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
 
@@ -24,14 +26,14 @@ export interface PatientSignIn {
     /** Last failure (translated), or null. */
     failure: { kind: string; message: string } | null
     start: () => void
-    /** After `popup_blocked`: the same sign-in in this window. */
+    /** After `popupBlocked`: the same sign-in in this window. */
     continueInThisWindow: () => void
 }
 
 /**
  * "Sign in with National ID" for the patient: shared/esignet's PKCE flow, then the relay opens
- * its HttpOnly session (`startPatientSession`). `onOutcome` hears session_started and
- * no_linked_record; failures stay here for the sign-in card to show.
+ * its HttpOnly session (`startPatientSession`). `onOutcome` hears sessionStarted and
+ * noLinkedRecord; failures stay here for the sign-in card to show.
  */
 export function usePatientSignIn(
     onOutcome: (outcome: PatientSigninOutcome) => void

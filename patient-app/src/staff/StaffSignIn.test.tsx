@@ -1,7 +1,7 @@
 import { FetchError } from '@dhis2/app-runtime'
 import { screen, waitFor } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
-import { relayFetch, renderLoginPage, type LoginHandler } from '../test-utils'
+import { relayFetch, renderLoginPage, type LoginHandler } from '../../test-support'
 
 async function signIn(login: LoginHandler, username = 'midwife', password = 'Anc#2026dev') {
     const page = renderLoginPage({ login })

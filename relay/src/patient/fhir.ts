@@ -1,3 +1,5 @@
+import { onConfiguredBase } from '@anc/shared/fhir'
+import { ESIGNET_SUB_SYSTEM } from '@anc/shared/metadata'
 import type { FhirConfig } from '../config'
 import { RelayError, RelayErrorCode } from '../errors'
 import { callUpstream, FHIR_CALL, type FetchLike } from '../http'
@@ -14,10 +16,14 @@ interface FhirBundle {
     link?: { relation: string; url: string }[]
 }
 
-export const ESIGNET_SUB_SYSTEM = 'urn:esignet:sub'
-const MAX_PAGES = 20
-const PAGE_SIZE = 200
 const MAX_FHIR_BYTES = 16 * 1024 * 1024
+
+/** How far one search may go: pages of `pageSize`, at most `maxPages` of them. */
+export interface PagingLimits {
+    pageSize: number
+    maxPages: number
+}
+const DEFAULT_PAGING: PagingLimits = { pageSize: 200, maxPages: 20 }
 
 /**
  * The relay's own FHIR client: the FHIR server is called directly with the relay's service
@@ -28,7 +34,8 @@ export class FhirReader {
 
     constructor(
         private readonly config: FhirConfig,
-        private readonly fetchImpl: FetchLike
+        private readonly fetchImpl: FetchLike,
+        private readonly paging: PagingLimits = DEFAULT_PAGING
     ) {
         this.authorization =
             config.username !== undefined && config.password !== undefined
@@ -41,7 +48,13 @@ export class FhirReader {
     }
 
     private async get(url: string): Promise<{ status: number; json: unknown }> {
-        const headers: Record<string, string> = { accept: 'application/fhir+json' }
+        const headers: Record<string, string> = {
+            accept: 'application/fhir+json',
+            // HAPI FHIR answers a search repeated within 60 s from its stored results, blind to
+            // what was written since (reuse_cached_search_results_millis): a woman signing in
+            // right after her registration, or looking right after a visit, must see it.
+            'cache-control': 'no-cache',
+        }
         if (this.authorization) {
             headers.authorization = this.authorization
         }
@@ -80,14 +93,17 @@ export class FhirReader {
     }
 
     /**
-     * Every match of a search, following `next` links, but only links on the configured server:
-     * a forged link must not send the service credentials elsewhere.
+     * Every match of a search, following `next` links. HAPI writes them on its configured server
+     * address (`<address>?_getpages=<id>&...`, possibly another host name than the relay calls):
+     * each is rebuilt on the configured base, so a forged link cannot send the service
+     * credentials elsewhere. A search that goes beyond `maxPages` fails: a record is never
+     * served cut short.
      */
     async search(type: string, params: Record<string, string>): Promise<FhirResource[]> {
-        const query = new URLSearchParams({ ...params, _count: String(PAGE_SIZE) })
+        const query = new URLSearchParams({ ...params, _count: String(this.paging.pageSize) })
         let url: string | undefined = `${this.config.baseUrl}/${type}?${query.toString()}`
         const found: FhirResource[] = []
-        for (let page = 0; url !== undefined && page < MAX_PAGES; page++) {
+        for (let page = 1; url !== undefined; page++) {
             const { status, json } = await this.get(url)
             if (status !== 200 || !isResource(json) || json.resourceType !== 'Bundle') {
                 throw unavailable(`searching ${type} failed with HTTP ${status}`)
@@ -99,8 +115,12 @@ export class FhirReader {
                 }
             }
             const next = bundle.link?.find((link) => link.relation === 'next')?.url
-            url =
-                next !== undefined && next.startsWith(`${this.config.baseUrl}/`) ? next : undefined
+            if (next !== undefined && page >= this.paging.maxPages) {
+                throw unavailable(
+                    `searching ${type} gave more than ${this.paging.maxPages} pages of ${this.paging.pageSize}`
+                )
+            }
+            url = next === undefined ? undefined : onConfiguredBase(next, this.config.baseUrl)
         }
         return found
     }

@@ -6,6 +6,8 @@ import {
     fromDayNumber,
     isCalendarDate,
     todayIn,
+    clinicToday,
+    CLINIC_TIME_ZONE,
     toDayNumber,
 } from './dates'
 import {
@@ -69,6 +71,14 @@ describe('calendar dates', () => {
         const instant = new Date('2024-03-01T20:00:00Z') // 01:30 on 2 March in Colombo
         expect(todayIn('Asia/Colombo', instant)).toBe('2024-03-02')
         expect(todayIn('UTC', instant)).toBe('2024-03-01')
+    })
+
+    it("gives the clinics' today, not the runtime's, in every app (Colombo by default)", () => {
+        expect(CLINIC_TIME_ZONE).toBe('Asia/Colombo')
+        // 20:00 UTC is already tomorrow in Colombo: a laptop set to UTC must not date a visit
+        // a day early.
+        expect(clinicToday(new Date('2024-03-01T20:00:00Z'))).toBe('2024-03-02')
+        expect(clinicToday(new Date('2024-03-01T18:00:00Z'))).toBe('2024-03-01')
     })
 
     it.each([

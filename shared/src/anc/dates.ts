@@ -100,6 +100,18 @@ export function calendarDateOf(value: string | undefined | null): CalendarDate |
     return isCalendarDate(date) ? date : undefined
 }
 
+/**
+ * The clinics' time zone. "Today" (the GA shown, the schedule, a contact's date, the first day a
+ * record is valid) is the clinic's calendar day, whatever zone a laptop, a phone or a server is
+ * set to: one setting for every app, the journeys and the benchmarks, read through clinicToday.
+ */
+export const CLINIC_TIME_ZONE = 'Asia/Colombo'
+
+/** Today's calendar date in the clinics' time zone (CLINIC_TIME_ZONE). */
+export function clinicToday(now: Date = new Date()): CalendarDate {
+    return todayIn(CLINIC_TIME_ZONE, now)
+}
+
 /** Today's calendar date in a time zone (default: the runtime's own), e.g. 'Asia/Colombo'. */
 export function todayIn(timeZone?: string, now: Date = new Date()): CalendarDate {
     // en-CA formats as YYYY-MM-DD.

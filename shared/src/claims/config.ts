@@ -1,18 +1,14 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
-import { type ConfigProblem } from '../config/problem'
-import { isIntegerIn, isListMatching, isRecord, isRecordOf, storedSections } from '../config/stored'
+import { type ConfigProblem } from '../stored/problem'
+import { isIntegerIn, isListMatching, isRecord, isRecordOf, storedSections } from '../stored/stored'
 /**
  * The claims mapping: which eSignet claims are requested (essential or voluntary) and which
- * tracker attribute each verified claim fills. Shipped defaults below; an operator may store an
+ * tracker attribute holds each of the person's fields (`attributeOf`): the one table of field to
+ * attribute that the registration form, the claims and the FHIR Patient all read. Shipped defaults below; an operator may store an
  * override in the DHIS2 datastore at DATASTORE.namespace / DATASTORE.claimsMappingKey, read with
  * `mergeClaimsMappingConfig`, which validates it and keeps the defaults for anything invalid.
  */
-import { ATTRIBUTES, DATASTORE } from '../metadata/ids'
-
-export const CLAIMS_MAPPING_DATASTORE = {
-    namespace: DATASTORE.namespace,
-    key: DATASTORE.claimsMappingKey,
-} as const
+import { ATTRIBUTES } from '../metadata/ids'
 
 /** What the mapping produces; each maps to one tracker attribute (or none). */
 export type MappedField =
@@ -40,6 +36,24 @@ export const MAPPED_FIELDS: readonly MappedField[] = [
     'nic',
 ]
 
+/** Fields a registration cannot do without: an operator may move them, not drop them. */
+export const REQUIRED_FIELDS = [
+    'fullName',
+    'birthDate',
+    'sex',
+    'sub',
+] as const satisfies readonly MappedField[]
+
+/** The attribute of a field every registration has (the merge never leaves one without). */
+export function requiredAttribute(
+    config: Pick<ClaimsMappingConfig, 'attributeOf'>,
+    field: (typeof REQUIRED_FIELDS)[number]
+): string {
+    const uid = config.attributeOf[field]
+    if (uid === undefined) throw new RangeError(`the claims mapping has no attribute for ${field}`)
+    return uid
+}
+
 export interface RequestedClaim {
     claim: string
     essential: boolean
@@ -50,7 +64,11 @@ export interface ClaimsMappingConfig {
     requestedClaims: RequestedClaim[]
     /** Source claim of each field (base name; `#lang` variants are found automatically). */
     claimOf: Record<MappedField, string>
-    /** Target attribute UID of each field; a field left out is not mapped. */
+    /**
+     * The attribute UID that holds each field; a field left out is not stored at all (no claim
+     * fills it, the form does not ask for it, FHIR does not carry it). REQUIRED_FIELDS always
+     * have one.
+     */
     attributeOf: Partial<Record<MappedField, string>>
     /** UI locale (2-letter) → eSignet language tags to look for, in preference order. */
     languages: Record<string, string[]>
@@ -156,17 +174,6 @@ export const DEFAULT_CLAIMS_MAPPING: Readonly<ClaimsMappingConfig> = Object.free
     maxLength: 230,
 }) as Readonly<ClaimsMappingConfig>
 
-/** The `claims` parameter of /authorize: `{userinfo: {name: {essential: true}, email: null...}}`. */
-export function userinfoClaimsRequest(config: ClaimsMappingConfig = DEFAULT_CLAIMS_MAPPING): {
-    userinfo: Record<string, { essential: true } | null>
-} {
-    const userinfo: Record<string, { essential: true } | null> = {}
-    for (const { claim, essential } of config.requestedClaims) {
-        userinfo[claim] = essential ? { essential: true } : null
-    }
-    return { userinfo }
-}
-
 const CLAIM_NAME = /^[a-z][a-z0-9_]{0,63}$/
 const LANG = /^[a-z]{2,3}$/
 const OPTION_CODE = /^[A-Za-z0-9_]{1,50}$/
@@ -239,13 +246,18 @@ export function mergeClaimsMappingConfig(stored: unknown): {
                 (uid, k) =>
                     (MAPPED_FIELDS as readonly string[]).includes(k) &&
                     (uid === null || (typeof uid === 'string' && UID.test(uid)))
-            )
+            ) &&
+            REQUIRED_FIELDS.every((field) => v[field] !== null)
         ) {
             for (const [k, uid] of Object.entries(v)) {
                 if (uid === null) delete config.attributeOf[k as MappedField]
                 else config.attributeOf[k as MappedField] = uid as string
             }
-        } else fail('attributeOf', 'must map known fields to DHIS2 UIDs (or null)')
+        } else
+            fail(
+                'attributeOf',
+                `must map known fields to DHIS2 UIDs (or null, except ${REQUIRED_FIELDS.join(', ')})`
+            )
     }
     if (has('languages')) {
         const v = s.languages

@@ -1,6 +1,12 @@
 import { ATTRIBUTES } from '../metadata/ids'
-import { DEFAULT_CLAIMS_MAPPING, mergeClaimsMappingConfig, userinfoClaimsRequest } from './config'
-import { languagePreference, mapClaimsToAttributes, pickLanguageTagged } from './map-claims'
+import { DEFAULT_CLAIMS_MAPPING, mergeClaimsMappingConfig } from './config'
+import {
+    attributesOfFields,
+    languagePreference,
+    mapClaimsToAttributes,
+    mapClaimsToFields,
+    pickLanguageTagged,
+} from './map-claims'
 import { normaliseNic, normalisePhone } from './normalise'
 
 const TODAY = '2026-11-20'
@@ -404,18 +410,6 @@ describe('language preference and tagged keys', () => {
 })
 
 describe('mapping config from the datastore', () => {
-    it('builds the claims request with essential and voluntary claims', () => {
-        expect(userinfoClaimsRequest().userinfo).toEqual({
-            name: { essential: true },
-            birthdate: { essential: true },
-            gender: { essential: true },
-            phone_number: null,
-            email: null,
-            address: null,
-            individual_id: null,
-        })
-    })
-
     it('applies a valid stored override and drops a field mapped to null', () => {
         const { config, problems } = mergeClaimsMappingConfig({
             claimOf: { nic: 'nic' },
@@ -446,9 +440,30 @@ describe('mapping config from the datastore', () => {
         })
     })
 
+    it('reads each field once, and stores it where the one field-to-attribute table says', () => {
+        const { config } = mergeClaimsMappingConfig({ attributeOf: { phone: 'ancAttrMob1' } })
+        const claims = { sub: SUB, name: 'Nimali Perera', phone_number: '077 123 4567' }
+        const fields = mapClaimsToFields(claims, { config, today: TODAY })
+        expect(fields.fields).toEqual({
+            fullName: 'Nimali Perera',
+            phone: '+94771234567',
+            sub: SUB,
+        })
+        const attributes = mapClaimsToAttributes(claims, { config, today: TODAY })
+        expect(attributes.values).toEqual(attributesOfFields(fields.fields, config))
+        expect(attributes.values).toEqual({
+            [A.fullName]: 'Nimali Perera',
+            ancAttrMob1: '+94771234567',
+            [A.esignetSub]: SUB,
+        })
+    })
+
     it.each<[unknown, string[]]>([
         [{ attributeOf: { fullName: '__proto__' } }, ['attributeOf']],
         [{ attributeOf: { password: 'ancAttrName' } }, ['attributeOf']],
+        // A registration cannot do without her name, birth date, sex and subject.
+        [{ attributeOf: { fullName: null } }, ['attributeOf']],
+        [{ attributeOf: { sub: null } }, ['attributeOf']],
         [{ claimOf: { fullName: 'name; drop' } }, ['claimOf']],
         [{ requestedClaims: [{ claim: 'name' }] }, ['requestedClaims']],
         [{ phone: { defaultCountryCode: '+94', nationalNumberLengths: [9] } }, ['phone']],

@@ -1,9 +1,11 @@
 /**
- * Verified eSignet claims → tracker attribute values, per the mapping config. Pure: the relay has
- * verified the signature; this decides what each claim means and refuses what it cannot read.
+ * Verified eSignet claims → the person's fields (full name, birth date, ...) → tracker attribute
+ * values, per the mapping config. Pure: the relay has verified the signature; this decides what
+ * each claim means and refuses what it cannot read. A field is read only when the mapping gives
+ * it an attribute (`attributeOf`), the one table of which attribute holds which field.
  */
-import { todayIn } from '../anc/dates'
-import { isRecord } from '../config/stored'
+import { clinicToday } from '../anc/dates'
+import { isRecord } from '../stored/stored'
 import { DEFAULT_CLAIMS_MAPPING, type ClaimsMappingConfig, type MappedField } from './config'
 import {
     normaliseBirthdate,
@@ -21,6 +23,12 @@ export interface ClaimProblem {
     /** The claim as received, e.g. `birthdate`, `name#sin`, `address.locality#tam`. */
     claim: string
     reason: ClaimProblemReason
+}
+
+export interface ClaimsToFieldsResult {
+    /** The verified value of each field that could be read. */
+    fields: Partial<Record<MappedField, string>>
+    problems: ClaimProblem[]
 }
 
 export interface ClaimsMappingResult {
@@ -83,27 +91,43 @@ export function pickLanguageTagged(
     return { key, value: obj[key] }
 }
 
+/** The attribute values of the fields (only fields the mapping gives an attribute). */
+export function attributesOfFields(
+    fields: Partial<Record<MappedField, string>>,
+    config: Pick<ClaimsMappingConfig, 'attributeOf'> = DEFAULT_CLAIMS_MAPPING
+): Record<string, string> {
+    const values: Record<string, string> = {}
+    for (const [field, value] of Object.entries(fields)) {
+        const uid = config.attributeOf[field as MappedField]
+        if (uid !== undefined && value !== undefined) values[uid] = value
+    }
+    return values
+}
+
 export function mapClaimsToAttributes(
     claims: unknown,
     options: MapClaimsOptions = {}
 ): ClaimsMappingResult {
+    const { fields, problems } = mapClaimsToFields(claims, options)
+    const values = attributesOfFields(fields, options.config ?? DEFAULT_CLAIMS_MAPPING)
+    return { values, verifiedAttributes: Object.keys(values), problems }
+}
+
+export function mapClaimsToFields(
+    claims: unknown,
+    options: MapClaimsOptions = {}
+): ClaimsToFieldsResult {
     const config = options.config ?? DEFAULT_CLAIMS_MAPPING
-    const today = options.today ?? todayIn()
+    const today = options.today ?? clinicToday()
     const prefs = languagePreference(options.locale, config)
-    const values: Record<string, string> = {}
-    const verifiedAttributes: string[] = []
+    const fields: Partial<Record<MappedField, string>> = {}
     const problems: ClaimProblem[] = []
-    if (!isRecord(claims)) {
-        return { values, verifiedAttributes, problems: [{ claim: '', reason: 'missing' }] }
-    }
+    if (!isRecord(claims)) return { fields, problems: [{ claim: '', reason: 'missing' }] }
     const essential = new Set(config.requestedClaims.filter((c) => c.essential).map((c) => c.claim))
     essential.add('sub')
 
     const set = (field: MappedField, value: string): void => {
-        const uid = config.attributeOf[field]
-        if (uid === undefined) return
-        values[uid] = value
-        verifiedAttributes.push(uid)
+        if (config.attributeOf[field] !== undefined) fields[field] = value
     }
     const apply = (
         field: MappedField,
@@ -152,7 +176,7 @@ export function mapClaimsToAttributes(
     mapNationalId(claims, config, set)
     mapAddress(claims, config, prefs, set, problems, essential)
 
-    return { values, verifiedAttributes, problems }
+    return { fields, problems }
 }
 
 function mapNationalId(

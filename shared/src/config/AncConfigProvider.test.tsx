@@ -4,7 +4,7 @@ import { render, screen } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import React from 'react'
 import { formatPhnForDisplay } from '../phn/phn'
-import { httpError } from '../tracker/test-engine'
+import { httpError } from '../../test-support/data-engine'
 import { AncConfigProvider } from './AncConfigProvider'
 import { useLoadedAncConfig } from './useAncConfig'
 

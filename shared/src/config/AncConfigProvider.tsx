@@ -3,7 +3,7 @@ import { CircularLoader, NoticeBox } from '@dhis2/ui'
 import React, { type ReactNode } from 'react'
 import { ErrorState } from '../ui/States'
 import type { AncConfigPart } from './anc-config'
-import type { ConfigProblem } from './problem'
+import type { ConfigProblem } from '../stored/problem'
 import { AncConfigContext, useAncConfig } from './useAncConfig'
 
 /** Refused settings: the app works on defaults, but the administrator should hear of it. */

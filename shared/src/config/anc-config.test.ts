@@ -2,7 +2,7 @@ import { DataEngine, RestAPILink } from '@dhis2/data-engine'
 import { DEFAULT_CLAIMS_MAPPING } from '../claims/config'
 import { DEFAULT_FHIR_MAPPING } from '../fhir/config'
 import { DEFAULT_PHN_CONFIG, phnFromSerial } from '../phn/phn'
-import { defaultAncConfig, readAncConfig } from './anc-config'
+import { mergeAncConfig, readAncConfig } from './anc-config'
 
 /**
  * A real DataEngine over app-runtime's REST link; only `fetch` is replaced, by a datastore that
@@ -42,7 +42,7 @@ describe('readAncConfig', () => {
     it('nothing stored: the shipped defaults, no problem, one request per key', async () => {
         const { engine, requested } = dhis2Datastore({})
         const config = await readAncConfig(engine)
-        expect(config).toEqual(defaultAncConfig())
+        expect(config).toEqual(mergeAncConfig({}))
         expect(config.phn).toEqual(DEFAULT_PHN_CONFIG)
         expect(config.fhir).toEqual(DEFAULT_FHIR_MAPPING)
         expect(config.claims).toEqual(DEFAULT_CLAIMS_MAPPING)

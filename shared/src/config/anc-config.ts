@@ -8,7 +8,7 @@ import { mergeClaimsMappingConfig, type ClaimsMappingConfig } from '../claims/co
 import { mergeFhirMappingConfig, type FhirMappingConfig } from '../fhir/config'
 import { DATASTORE } from '../metadata/ids'
 import { mergePhnConfig, type PhnConfig } from '../phn/phn'
-import type { ConfigProblem } from './problem'
+import type { ConfigProblem } from '../stored/problem'
 
 export interface AncConfig {
     claims: ClaimsMappingConfig
@@ -24,11 +24,6 @@ export const ANC_CONFIG_KEYS = {
     fhir: DATASTORE.fhirConfigKey,
     phn: DATASTORE.phnConfigKey,
 } as const
-
-/** What an app uses when nothing is stored: the shipped defaults (fresh copies). */
-export function defaultAncConfig(): AncConfig {
-    return mergeAncConfig({})
-}
 
 /** Merges what each key held (`undefined`: absent) over the defaults; pure, no request. */
 export function mergeAncConfig(stored: {

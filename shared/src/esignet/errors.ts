@@ -80,7 +80,7 @@ export function mapEsignetError(rawCode: unknown): SigninFailure {
     const code = sanitizeErrorCode(rawCode)
     if (CONSENT_DECLINED.has(code)) {
         return {
-            kind: 'consent_declined',
+            kind: 'consentDeclined',
             message: i18n.t(
                 'Sharing of the details was declined, so nothing was verified. The details can still be entered manually.'
             ),
@@ -88,5 +88,5 @@ export function mapEsignetError(rawCode: unknown): SigninFailure {
     }
     if (USER_CANCELLED.has(code)) return cancelled()
     if (TIMED_OUT.has(code)) return timedOut()
-    return { kind: 'esignet_error', code, message: messageFor(code) }
+    return { kind: 'esignetError', code, message: messageFor(code) }
 }

@@ -12,20 +12,26 @@ export interface VerifiedIdentity {
     authTime: number
 }
 
-/** Every way a sign-in can end without a verified identity; `message` is translated. */
+/**
+ * Every way a sign-in can end without a verified identity; `message` is translated. Outcomes are
+ * tagged by `kind` in camelCase; the relay's and eSignet's wire codes (`no_linked_record`,
+ * `access_denied`) are read once, where their answer is parsed (relay-client.ts, errors.ts).
+ */
 export type SigninFailure =
     | { kind: 'cancelled'; message: string }
-    | { kind: 'consent_declined'; message: string }
-    | { kind: 'popup_blocked'; message: string }
-    | { kind: 'timed_out'; message: string }
-    | { kind: 'esignet_error'; code: string; message: string }
-    | { kind: 'relay_unreachable'; message: string }
+    | { kind: 'consentDeclined'; message: string }
+    | { kind: 'popupBlocked'; message: string }
+    | { kind: 'timedOut'; message: string }
+    | { kind: 'esignetError'; code: string; message: string }
+    | { kind: 'relayUnreachable'; message: string }
+    /** The relay refused this user (401/403): trying again will not help, access will. */
+    | { kind: 'relayForbidden'; message: string }
 
 export type StaffSigninOutcome = VerifiedIdentity | SigninFailure
 
 /** The patient portal gets a session cookie from the relay, not the claims. */
 export type PatientSigninOutcome =
-    { kind: 'session_started' } | { kind: 'no_linked_record'; message: string } | SigninFailure
+    { kind: 'sessionStarted' } | { kind: 'noLinkedRecord'; message: string } | SigninFailure
 
 export const cancelled = (): SigninFailure => ({
     kind: 'cancelled',
@@ -33,26 +39,26 @@ export const cancelled = (): SigninFailure => ({
 })
 
 export const popupBlocked = (): SigninFailure => ({
-    kind: 'popup_blocked',
+    kind: 'popupBlocked',
     message: i18n.t(
         'The browser blocked the national ID window. Allow pop-ups for this site, or continue in this window.'
     ),
 })
 
 export const timedOut = (): SigninFailure => ({
-    kind: 'timed_out',
+    kind: 'timedOut',
     message: i18n.t('National ID verification took too long and was stopped. Please try again.'),
 })
 
 export const relayUnreachable = (): SigninFailure => ({
-    kind: 'relay_unreachable',
+    kind: 'relayUnreachable',
     message: i18n.t(
         'The verification service cannot be reached right now. Try again later, or enter the details manually.'
     ),
 })
 
 export const relayForbidden = (): SigninFailure => ({
-    kind: 'relay_unreachable',
+    kind: 'relayForbidden',
     message: i18n.t(
         'Your account is not allowed to use national ID verification. Ask your administrator for access.'
     ),
@@ -60,5 +66,5 @@ export const relayForbidden = (): SigninFailure => ({
 
 export const isFailure = (outcome: { kind: string }): outcome is SigninFailure =>
     outcome.kind !== 'verified' &&
-    outcome.kind !== 'session_started' &&
-    outcome.kind !== 'no_linked_record'
+    outcome.kind !== 'sessionStarted' &&
+    outcome.kind !== 'noLinkedRecord'

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { DataEngine, RestAPILink } from '@dhis2/data-engine'
 import { mapEsignetError } from './errors'
 import { exchangeStaffCode, fetchStaffRelayConfig, startPatientSession } from './relay-client'
-import { RELAY_CONFIG_BODY } from './test-fixtures'
+import { RELAY_CONFIG_BODY } from '../../test-support/relay-config'
 
 /** A loopback stand-in for DHIS2's route and the relay, recording what the browser sends. */
 type Reply = { status: number; body?: unknown }
@@ -86,33 +86,33 @@ describe('exchangeStaffCode (through the DHIS2 route)', () => {
         )
     })
 
-    it('reports a route the user may not run as not allowed', async () => {
+    it('reports a route the user may not run as forbidden, not as unreachable', async () => {
         reply = { status: 403, body: { httpStatusCode: 403, message: 'Access denied' } }
         const outcome = await exchangeStaffCode(engine(), REQUEST)
-        expect(outcome.kind).toBe('relay_unreachable')
+        expect(outcome.kind).toBe('relayForbidden')
         expect(outcome).toHaveProperty('message', expect.stringMatching(/not allowed/))
     })
 
-    it.each([502, 504])('reports relay_unreachable on %i from the route', async (status) => {
+    it.each([502, 504])('reports relayUnreachable on %i from the route', async (status) => {
         reply = { status }
         await expect(exchangeStaffCode(engine(), REQUEST)).resolves.toMatchObject({
-            kind: 'relay_unreachable',
+            kind: 'relayUnreachable',
         })
     })
 
-    it('reports relay_unreachable when nothing answers', async () => {
+    it('reports relayUnreachable when nothing answers', async () => {
         const closed = new DataEngine(
             new RestAPILink({ baseUrl: 'http://127.0.0.1:9', apiVersion: 41 })
         )
         await expect(exchangeStaffCode(closed, REQUEST)).resolves.toMatchObject({
-            kind: 'relay_unreachable',
+            kind: 'relayUnreachable',
         })
     })
 
     it('does not accept a 200 without a subject', async () => {
         reply = { status: 200, body: { claims: {} } }
         await expect(exchangeStaffCode(engine(), REQUEST)).resolves.toMatchObject({
-            kind: 'esignet_error',
+            kind: 'esignetError',
             code: 'invalid_response',
         })
     })
@@ -135,41 +135,41 @@ describe('startPatientSession', () => {
             body: REQUEST,
         })
         expect(received[0]?.headers['content-type']).toBe('application/json')
-        expect(outcome).toEqual({ kind: 'session_started' })
+        expect(outcome).toEqual({ kind: 'sessionStarted' })
     })
 
     it('tells the patient when no record is linked to her identity', async () => {
         reply = { status: 404, body: { error: 'no_linked_record', message: 'none' } }
         const outcome = await startPatientSession(REQUEST, { baseUrl: `${base}/anc-relay` })
-        expect(outcome).toMatchObject({ kind: 'no_linked_record' })
+        expect(outcome).toMatchObject({ kind: 'noLinkedRecord' })
     })
 
     it('maps a relayed eSignet error', async () => {
         reply = { status: 400, body: { error: 'consent_rejected', message: 'x' } }
         const outcome = await startPatientSession(REQUEST, { baseUrl: `${base}/anc-relay` })
-        expect(outcome.kind).toBe('consent_declined')
+        expect(outcome.kind).toBe('consentDeclined')
     })
 
-    it('reports relay_unreachable on a network failure or a proxy error page', async () => {
+    it('reports relayUnreachable on a network failure or a proxy error page', async () => {
         await expect(
             startPatientSession(REQUEST, { baseUrl: 'http://127.0.0.1:9/anc-relay' })
-        ).resolves.toMatchObject({ kind: 'relay_unreachable' })
+        ).resolves.toMatchObject({ kind: 'relayUnreachable' })
         reply = { status: 502 }
         await expect(
             startPatientSession(REQUEST, { baseUrl: `${base}/anc-relay` })
-        ).resolves.toMatchObject({ kind: 'relay_unreachable' })
+        ).resolves.toMatchObject({ kind: 'relayUnreachable' })
     })
 })
 
 describe('mapEsignetError', () => {
     it.each([
-        ['consent_request_rejected', 'consent_declined'],
-        ['access_denied', 'consent_declined'],
-        ['invalid_accepted_claim', 'consent_declined'],
+        ['consent_request_rejected', 'consentDeclined'],
+        ['access_denied', 'consentDeclined'],
+        ['invalid_accepted_claim', 'consentDeclined'],
         ['user_cancelled', 'cancelled'],
-        ['transaction_timeout', 'timed_out'],
-        ['auth_failed', 'esignet_error'],
-        ['invalid_client_id', 'esignet_error'],
+        ['transaction_timeout', 'timedOut'],
+        ['auth_failed', 'esignetError'],
+        ['invalid_client_id', 'esignetError'],
     ])('%s is %s', (code, kind) => {
         expect(mapEsignetError(code).kind).toBe(kind)
     })
@@ -180,7 +180,7 @@ describe('mapEsignetError', () => {
 
     it('never echoes markup or long text from an attacker-controlled code', () => {
         const failure = mapEsignetError('<img src=x onerror=alert(1)>' + 'a'.repeat(500))
-        expect(failure).toMatchObject({ kind: 'esignet_error' })
+        expect(failure).toMatchObject({ kind: 'esignetError' })
         expect(failure.message).not.toMatch(/[<>]/)
         expect((failure as { code: string }).code.length).toBeLessThanOrEqual(64)
     })

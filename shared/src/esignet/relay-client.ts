@@ -26,6 +26,9 @@ export const RELAY_ROUTE_PATH = `routes/${ROUTE_CODES.relay}/run`
 /** The patient app reaches it on the DHIS2 origin, behind the reverse proxy. */
 export const PATIENT_RELAY_BASE = '/anc-relay'
 
+/** The relay's error code (its `{error, message}` body, 404) for an identity with no record. */
+export const NO_LINKED_RECORD_CODE = 'no_linked_record'
+
 type EngineQuery = Pick<DataEngine, 'query'>
 type EngineMutate = Pick<DataEngine, 'mutate'>
 
@@ -148,11 +151,11 @@ export async function startPatientSession(
         return relayUnreachable()
     }
     const body = await readJson(response)
-    if (response.ok && body?.linked === true) return { kind: 'session_started' }
+    if (response.ok && body?.linked === true) return { kind: 'sessionStarted' }
     const code = body?.error
-    if (response.status === 404 && code === 'no_linked_record') {
+    if (response.status === 404 && code === NO_LINKED_RECORD_CODE) {
         return {
-            kind: 'no_linked_record',
+            kind: 'noLinkedRecord',
             message: i18n.t(
                 'Your identity was verified, but no pregnancy record is registered for you yet. Please ask your midwife.'
             ),

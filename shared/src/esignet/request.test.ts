@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import { buildClaimsRequest } from './claims-request'
 import { parseRelayConfig, RelayConfigError, uiLocalesFor } from './config'
 import { STATE_STORE_PREFIX, consumePendingSignin, createAuthorizeRequest } from './request'
-import { CONFIG, REDIRECT_URI, RELAY_CONFIG_BODY } from './test-fixtures'
+import { CONFIG, REDIRECT_URI, RELAY_CONFIG_BODY } from '../../test-support/relay-config'
 
 const base64url = (bytes: Buffer) =>
     bytes.toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')

@@ -3,7 +3,7 @@ import { CALLBACK_MESSAGE_TYPE, REDIRECT_RESULT_KEY, REDIRECT_RETURN_KEY } from 
 import type { ExchangeRequest } from './relay-client'
 import { STATE_STORE_PREFIX } from './request'
 import { completeRedirectSignin, signInWithEsignet } from './signin'
-import { CONFIG } from './test-fixtures'
+import { CONFIG } from '../../test-support/relay-config'
 
 const ORIGIN = window.location.origin
 const REDIRECT_URI = `${ORIGIN}/api/apps/anc-registration/esignet-callback.html`
@@ -117,7 +117,7 @@ describe('signInWithEsignet (popup)', () => {
         await whenNavigated(popup)
         answer(popup, { state: 'a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0', code: 'stolen' })
         await expect(outcome).resolves.toMatchObject({
-            kind: 'esignet_error',
+            kind: 'esignetError',
             code: 'invalid_state',
         })
         expect(exchange).not.toHaveBeenCalled()
@@ -130,7 +130,7 @@ describe('signInWithEsignet (popup)', () => {
         const state = (await whenNavigated(popup)).searchParams.get('state') as string
         answer(popup, { state, error: 'consent_request_rejected' })
         const result = await outcome
-        expect(result.kind).toBe('consent_declined')
+        expect(result.kind).toBe('consentDeclined')
         expect(exchange).not.toHaveBeenCalled()
         expect(sessionStorage.getItem(STATE_STORE_PREFIX + state)).toBeNull()
     })
@@ -172,7 +172,7 @@ describe('signInWithEsignet (popup)', () => {
         const state = (await whenNavigated(popup)).searchParams.get('state') as string
         answer(popup, { state, error: 'auth_failed' })
         await expect(outcome).resolves.toEqual({
-            kind: 'esignet_error',
+            kind: 'esignetError',
             code: 'auth_failed',
             message:
                 'The national ID or the one-time code was not accepted. Check them and try again.',
@@ -192,13 +192,13 @@ describe('signInWithEsignet (popup)', () => {
     it('gives up after the timeout and closes the popup', async () => {
         const popup = fakePopup()
         const { outcome } = start(popup, { timeoutMs: 60 })
-        await expect(outcome).resolves.toMatchObject({ kind: 'timed_out' })
+        await expect(outcome).resolves.toMatchObject({ kind: 'timedOut' })
         expect(popup.closed).toBe(true)
     })
 
-    it('reports popup_blocked when the browser refuses the popup', async () => {
+    it('reports popupBlocked when the browser refuses the popup', async () => {
         const { outcome } = start(null)
-        await expect(outcome).resolves.toMatchObject({ kind: 'popup_blocked' })
+        await expect(outcome).resolves.toMatchObject({ kind: 'popupBlocked' })
         expect(Object.keys(sessionStorage)).toEqual([])
     })
 
@@ -209,11 +209,11 @@ describe('signInWithEsignet (popup)', () => {
             config: CONFIG,
             redirectUri: REDIRECT_URI,
             language: 'en',
-            exchange: async () => ({ kind: 'relay_unreachable', message: 'down' }) as const,
+            exchange: async () => ({ kind: 'relayUnreachable', message: 'down' }) as const,
         })
         const state = (await whenNavigated(popup)).searchParams.get('state') as string
         answer(popup, { state, code: 'c' })
-        await expect(outcome).resolves.toEqual({ kind: 'relay_unreachable', message: 'down' })
+        await expect(outcome).resolves.toEqual({ kind: 'relayUnreachable', message: 'down' })
     })
 
     it('refuses a callback page on another origin', async () => {
@@ -252,7 +252,7 @@ describe('redirect fallback', () => {
             whenPopupBlocked: 'redirect',
             win,
         })
-        expect(outcome.kind).toBe('popup_blocked')
+        expect(outcome.kind).toBe('popupBlocked')
         expect(win.location.assign).toHaveBeenCalledTimes(1)
         const url = new URL(win.location.assign.mock.calls[0][0])
         expect(url.searchParams.get('display')).toBe('page')

@@ -25,7 +25,7 @@ export interface SigninOptions<T> {
     claims?: readonly ClaimToRequest[]
     exchange: Exchange<T>
     /**
-     * When the browser blocks the popup: `report` resolves `popup_blocked` (the app can offer
+     * When the browser blocks the popup: `report` resolves `popupBlocked` (the app can offer
      * "continue in this window"); `redirect` leaves the page for eSignet at once.
      */
     whenPopupBlocked?: 'report' | 'redirect'

@@ -6,13 +6,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Bundle, BundleEntry, Observation, Patient, Resource } from '@medplum/fhirtypes'
-import {
-    AncFhirClient,
-    FhirClientError,
-    parseFhirBody,
-    relativeToFhirBase,
-    routeBaseUrl,
-} from './client'
+import { AncFhirClient, parseFhirBody, routeBaseUrl } from './client'
+import { relativeToFhirBase } from './links'
+import { FhirClientError } from './errors'
 
 const PREFIX = '/api/routes/anc-fhir/run'
 const UPSTREAM = 'http://fhir-upstream.internal:8090/fhir'

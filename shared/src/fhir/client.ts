@@ -15,87 +15,10 @@
  */
 import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes'
 import FHIR from 'fhirclient'
+import { batchGet, unwrapBatchEntry } from './batch'
+import { errorKindFor, FhirClientError } from './errors'
 import { ROUTE_CODES } from '../metadata/ids'
-
-export type FhirClientErrorKind =
-    | 'network'
-    | 'aborted'
-    | 'sessionExpired'
-    | 'forbidden'
-    | 'notFound'
-    | 'conflict'
-    | 'preconditionFailed'
-    | 'invalid'
-    | 'timeout'
-    | 'server'
-    | 'badResponse'
-
-export class FhirClientError extends Error {
-    constructor(
-        readonly kind: FhirClientErrorKind,
-        message: string,
-        readonly status?: number,
-        readonly outcome?: OperationOutcome
-    ) {
-        super(message)
-        this.name = 'FhirClientError'
-    }
-}
-
-/**
- * The FHIR server (or the route to it) did not give an answer about the request itself: down,
- * timed out, 5xx, or garbage. Writes that fail this way can be queued and replayed; a 4xx cannot.
- */
-export function isFhirUnreachable(error: unknown): boolean {
-    return (
-        error instanceof FhirClientError &&
-        (error.kind === 'network' ||
-            error.kind === 'timeout' ||
-            error.kind === 'server' ||
-            error.kind === 'badResponse')
-    )
-}
-
-export function errorKindForStatus(status: number): FhirClientErrorKind {
-    if (status === 401) return 'sessionExpired'
-    if (status === 403) return 'forbidden'
-    if (status === 404 || status === 410) return 'notFound'
-    if (status === 409) return 'conflict'
-    if (status === 412) return 'preconditionFailed'
-    if (status === 400 || status === 422) return 'invalid'
-    if (status === 504 || status === 408) return 'timeout'
-    if (status >= 500) return 'server'
-    return 'badResponse'
-}
-
-/** A batch of one GET: a search whose `|` must not travel in the DHIS2 route's query string. */
-export function batchGet(relativeUrl: string): Bundle {
-    return {
-        resourceType: 'Bundle',
-        type: 'batch',
-        entry: [{ request: { method: 'GET', url: relativeUrl } }],
-    }
-}
-
-/** The Bundle answering a one-entry batch; throws the entry's own failure, with its status. */
-export function unwrapBatchEntry(response: Bundle): Bundle {
-    const entry: BundleEntry | undefined = response.entry?.[0]
-    const status = Number.parseInt(entry?.response?.status ?? '', 10)
-    if (!entry || !Number.isFinite(status))
-        throw new FhirClientError('badResponse', 'batch response without a status')
-    if (status >= 300) {
-        const outcome = entry.response?.outcome as OperationOutcome | undefined
-        throw new FhirClientError(
-            errorKindForStatus(status),
-            outcome?.issue?.[0]?.diagnostics ?? `batch entry failed: ${entry.response?.status}`,
-            status,
-            outcome
-        )
-    }
-    if (entry.resource?.resourceType !== 'Bundle')
-        throw new FhirClientError('badResponse', 'batch entry did not return a Bundle')
-    return entry.resource
-}
+import { relativeToFhirBase } from './links'
 
 /**
  * Parses a FHIR response body that may arrive as a Blob (app-runtime hands
@@ -137,19 +60,6 @@ export function routeBaseUrl(dhis2BaseUrl: string, routeCode: string = ROUTE_COD
     return `${dhis2BaseUrl.replace(/\/+$/, '')}/api/routes/${encodeURIComponent(routeCode)}/run`
 }
 
-/**
- * Maps an upstream link (`http://fhir:8090/fhir/Observation?_page=2`) to the path below the FHIR
- * base (`Observation?_page=2`): the base ends before the first segment that is a resource type
- * (capitalised) or an operation (`$...`). HAPI-style `base?_getpages=` links map to `?_getpages=`.
- */
-export function relativeToFhirBase(link: string): string {
-    const url = new URL(link)
-    const segments = url.pathname.split('/').filter((s) => s !== '')
-    const at = segments.findIndex((s) => /^[A-Z$]/.test(s))
-    const rest = at < 0 ? '' : segments.slice(at).join('/')
-    return rest + url.search
-}
-
 export interface ReadResult<T extends Resource> {
     resource: T
     /** Weak ETag (`W/"3"`) for If-Match; from the header, else from meta.versionId. */
@@ -189,6 +99,10 @@ export class AncFhirClient {
         const headers: Record<string, string> = {
             accept: 'application/fhir+json',
             'x-requested-with': 'XMLHttpRequest',
+            // HAPI FHIR answers a search repeated within 60 s from its stored results, blind to
+            // what was written since (reuse_cached_search_results_millis); a clinician must see
+            // the visit just saved. The DHIS2 route forwards Cache-Control.
+            'cache-control': 'no-cache',
             ...(init.body ? { 'content-type': 'application/fhir+json' } : {}),
             ...(init.headers as Record<string, string> | undefined),
         }
@@ -276,14 +190,23 @@ export class AncFhirClient {
         return resource
     }
 
-    /** Follows `next` links (rewritten onto the route) and returns every entry in one searchset. */
+    /**
+     * Follows `next` links (rewritten onto the route, HAPI's `?_getpages=` ones included) and
+     * returns every entry in one searchset. More pages than `maxPages` is an error: a record is
+     * never shown cut short without a word.
+     */
     private async allPages(first: Bundle): Promise<Bundle> {
         const entries: BundleEntry[] = [...(first.entry ?? [])]
         let page = first
         const seen = new Set<string>()
-        for (let i = 1; i < this.maxPages; i++) {
+        for (let pages = 1; ; pages++) {
             const next = page.link?.find((l) => l.relation === 'next')?.url
             if (!next) break
+            if (pages >= this.maxPages)
+                throw new FhirClientError(
+                    'badResponse',
+                    `the answer has more than ${this.maxPages} pages; it is not shown incomplete`
+                )
             const relative = relativeToFhirBase(next)
             if (seen.has(relative)) throw new FhirClientError('badResponse', 'paging links loop')
             seen.add(relative)
@@ -337,7 +260,7 @@ async function toFhirClientError(error: unknown): Promise<FhirClientError> {
         }
         const detail = outcome?.issue?.[0]?.diagnostics ?? outcome?.issue?.[0]?.details?.text
         return new FhirClientError(
-            errorKindForStatus(e.status),
+            errorKindFor(e.status, outcome),
             detail ?? `HTTP ${e.status}`,
             e.status,
             outcome

@@ -1,18 +1,13 @@
 import { DHIS2_UID_PATTERN as UID } from '../metadata/ids'
-import { type ConfigProblem } from '../config/problem'
-import { isListMatching, isRecord, isRecordOf, storedSections } from '../config/stored'
+import { type ConfigProblem } from '../stored/problem'
+import { isListMatching, isRecord, isRecordOf, storedSections } from '../stored/stored'
 /**
  * FHIR mapping configuration: identifier systems, profile URLs, and every code. Codes live here,
  * not in the mapping code, because the WHO DAK and the Sri Lanka reference disagree on several
  * (EDD, parity, GA, fundal height, Hb, glucose: see anc-clinical.md §4). Stored override: DHIS2
  * datastore `anc` / `fhir-config`, read with `mergeFhirMappingConfig`.
  */
-import { ATTRIBUTES, DATASTORE, DATA_ELEMENTS, PROGRAM_ANC } from '../metadata/ids'
-
-export const FHIR_CONFIG_DATASTORE = {
-    namespace: DATASTORE.namespace,
-    key: DATASTORE.fhirConfigKey,
-} as const
+import { DATA_ELEMENTS, ESIGNET_SUB_SYSTEM, PROGRAM_ANC } from '../metadata/ids'
 
 export const LOINC = 'http://loinc.org'
 export const SNOMED = 'http://snomed.info/sct'
@@ -59,19 +54,6 @@ export interface FhirMappingConfig {
     /** Send the NIC identifier (it is stored only with consent; this switch can withhold it). */
     shareNic: boolean
     program: string
-    attributes: {
-        phn: string
-        esignetSub: string
-        nic: string
-        fullName: string
-        givenName: string
-        familyName: string
-        birthDate: string
-        sex: string
-        phone: string
-        email: string
-        address: string
-    }
     /** Option code of the sex option set → FHIR administrative gender. */
     genderCodes: Record<string, 'female' | 'male' | 'other' | 'unknown'>
     pregnancy: {
@@ -108,7 +90,7 @@ const DE = DATA_ELEMENTS
 export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
     systems: {
         phn: 'http://fhir.health.gov.lk/ips/identifier/phn',
-        esignetSub: 'urn:esignet:sub',
+        esignetSub: ESIGNET_SUB_SYSTEM,
         nic: 'http://fhir.health.gov.lk/ips/identifier/nic',
         trackedEntity: 'urn:dhis2:trackedEntity',
         enrollment: 'urn:dhis2:enrollment',
@@ -119,19 +101,6 @@ export const DEFAULT_FHIR_MAPPING: Readonly<FhirMappingConfig> = Object.freeze({
     patientProfiles: [],
     shareNic: true,
     program: PROGRAM_ANC,
-    attributes: {
-        phn: ATTRIBUTES.phn,
-        esignetSub: ATTRIBUTES.esignetSub,
-        nic: ATTRIBUTES.nic,
-        fullName: ATTRIBUTES.fullName,
-        givenName: ATTRIBUTES.givenName,
-        familyName: ATTRIBUTES.familyName,
-        birthDate: ATTRIBUTES.birthDate,
-        sex: ATTRIBUTES.sex,
-        phone: ATTRIBUTES.phone,
-        email: ATTRIBUTES.email,
-        address: ATTRIBUTES.address,
-    },
     genderCodes: { FEMALE: 'female', MALE: 'male', OTHER: 'other', UNKNOWN: 'unknown' },
     pregnancy: {
         lmpDataElement: DE.lmp,
@@ -357,7 +326,13 @@ export function mergeFhirMappingConfig(stored: unknown): {
 
     if (has('systems')) {
         const v = s.systems
-        if (
+        if (isRecord(v) && Object.hasOwn(v, 'esignetSub') && v.esignetSub !== ESIGNET_SUB_SYSTEM) {
+            // The relay looks patients up by this system and cannot read this setting.
+            fail(
+                'systems.esignetSub',
+                `is fixed (${ESIGNET_SUB_SYSTEM}): the relay finds records by it`
+            )
+        } else if (
             isRecordOf(
                 v,
                 (u, k) => Object.hasOwn(config.systems, k) && typeof u === 'string' && URI.test(u)
@@ -376,16 +351,8 @@ export function mergeFhirMappingConfig(stored: unknown): {
         else fail('shareNic', 'must be true or false')
     }
     if (has('attributes')) {
-        const v = s.attributes
-        if (
-            isRecordOf(
-                v,
-                (u, k) =>
-                    Object.hasOwn(config.attributes, k) && typeof u === 'string' && UID.test(u)
-            )
-        ) {
-            Object.assign(config.attributes, v)
-        } else fail('attributes', 'must map known fields to DHIS2 UIDs')
+        // One table says which attribute holds which field, for the form and for FHIR alike.
+        fail('attributes', 'ignored: set the attribute of each field in claims-mapping attributeOf')
     }
     if (has('genderCodes')) {
         const v = s.genderCodes

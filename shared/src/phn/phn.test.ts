@@ -110,8 +110,8 @@ describe('checkPhn as typed', () => {
         ['12345678O0', 'badFormat', { reason: 'notDigits' }],
         ['١٢٣٤٥٦٧٨٩٠', 'badFormat', { reason: 'notDigits' }],
         ['<script>', 'badFormat', { reason: 'notDigits' }],
-    ])('%j → %s', (input, status, extra) => {
-        expect(checkPhn(input)).toEqual(expect.objectContaining({ status, ...extra }))
+    ])('%j → %s', (input, kind, extra) => {
+        expect(checkPhn(input)).toEqual(expect.objectContaining({ kind, ...extra }))
     })
 })
 

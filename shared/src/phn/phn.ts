@@ -1,5 +1,5 @@
-import { type ConfigProblem } from '../config/problem'
-import { isIntegerIn, storedSections } from '../config/stored'
+import { type ConfigProblem } from '../stored/problem'
+import { isIntegerIn, storedSections } from '../stored/stored'
 
 /**
  * The Personal Health Number: a serial issued atomically by DHIS2's TextPattern generator
@@ -25,12 +25,12 @@ export const DEFAULT_PHN_CONFIG: Readonly<PhnConfig> = Object.freeze({
 
 export type PhnCheck =
     /** Only digits so far, fewer than a full PHN: keep typing. */
-    | { status: 'incomplete'; digits: string; missing: number }
+    | { kind: 'incomplete'; digits: string; missing: number }
     /** Characters other than digits and separators, or too many digits. */
-    | { status: 'badFormat'; reason: 'notDigits' | 'tooLong' | 'empty' }
+    | { kind: 'badFormat'; reason: 'notDigits' | 'tooLong' | 'empty' }
     /** Right length, but the check digit does not match: most likely a typo. */
-    | { status: 'badCheckDigit'; phn: string }
-    | { status: 'valid'; phn: string }
+    | { kind: 'badCheckDigit'; phn: string }
+    | { kind: 'valid'; phn: string }
 
 /** Separators people type or that come from the display form: spaces, hyphens, dots. */
 const SEPARATORS = /[\s\-.\u00a0]/g
@@ -50,16 +50,16 @@ export function phnFromSerial(serial: string, config: PhnConfig = DEFAULT_PHN_CO
 /** Checks a PHN as the user types it (separators allowed) or as stored. */
 export function checkPhn(input: string, config: PhnConfig = DEFAULT_PHN_CONFIG): PhnCheck {
     const digits = input.replace(SEPARATORS, '')
-    if (digits.length === 0) return { status: 'badFormat', reason: 'empty' }
-    if (!/^[0-9]+$/.test(digits)) return { status: 'badFormat', reason: 'notDigits' }
+    if (digits.length === 0) return { kind: 'badFormat', reason: 'empty' }
+    if (!/^[0-9]+$/.test(digits)) return { kind: 'badFormat', reason: 'notDigits' }
     const length = phnLength(config)
     if (digits.length < length) {
-        return { status: 'incomplete', digits, missing: length - digits.length }
+        return { kind: 'incomplete', digits, missing: length - digits.length }
     }
-    if (digits.length > length) return { status: 'badFormat', reason: 'tooLong' }
+    if (digits.length > length) return { kind: 'badFormat', reason: 'tooLong' }
     const expected = checkDigit(config.algorithm, digits.slice(0, -1))
-    if (String(expected) !== digits.slice(-1)) return { status: 'badCheckDigit', phn: digits }
-    return { status: 'valid', phn: digits }
+    if (String(expected) !== digits.slice(-1)) return { kind: 'badCheckDigit', phn: digits }
+    return { kind: 'valid', phn: digits }
 }
 
 /** `1234567890` → `123 456 7890` per `displayGroups`; returns the input unchanged if it does not fit. */

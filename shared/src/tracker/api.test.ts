@@ -5,7 +5,7 @@ import {
     PROGRAM_ANC,
     PROGRAM_STAGES,
 } from '../metadata/ids'
-import { hasValidCheckDigit } from '../phn'
+import { hasValidCheckDigit } from '../phn/check-digits'
 import {
     escapeFilterValue,
     getTrackedEntity,
@@ -15,7 +15,7 @@ import {
 } from './api'
 import { importProblems } from './import-report'
 import { registrationPayload } from './registration'
-import { httpError, recordingEngine } from './test-engine'
+import { httpError, recordingEngine } from '../../test-support/data-engine'
 import type { TrackerImportReport } from './types'
 import { generateUid, isValidUid } from './uid'
 

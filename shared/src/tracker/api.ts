@@ -1,6 +1,6 @@
 import type { DataEngine } from '@dhis2/data-engine'
 import { ATTRIBUTES } from '../metadata/ids'
-import { DEFAULT_PHN_CONFIG, phnFromSerial, type PhnConfig } from '../phn'
+import { DEFAULT_PHN_CONFIG, phnFromSerial, type PhnConfig } from '../phn/phn'
 import { importProblems, type ImportProblems } from './import-report'
 import type { TrackedEntity, TrackedEntityPage, TrackerImportReport, TrackerPayload } from './types'
 

@@ -1,16 +1,8 @@
 import { useDataEngine } from '@dhis2/app-runtime'
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import {
-    getTrackedEntity,
-    importTracker,
-    issuePhn,
-    searchTrackedEntities,
-    type Engine,
-    type SearchOptions,
-} from './api'
+import { getTrackedEntity, type Engine } from './api'
 import { FhirOutbox, type OutboxOptions, type Push, type RetryReport } from './outbox'
-import type { TrackerPayload } from './types'
 
 /** app-runtime's engine, typed down to what these hooks use. */
 export function useTrackerEngine(): Engine {
@@ -19,22 +11,9 @@ export function useTrackerEngine(): Engine {
 
 export const trackerKeys = {
     all: ['tracker'] as const,
-    search: (options: Omit<SearchOptions, 'signal'>) => ['tracker', 'search', options] as const,
     trackedEntity: (uid: string, program?: string) =>
         ['tracker', 'trackedEntity', uid, program ?? null] as const,
     outbox: (namespace: string) => ['anc-outbox', namespace] as const,
-}
-
-export function useTrackedEntitySearch(
-    options: Omit<SearchOptions, 'signal'>,
-    { enabled = true }: { enabled?: boolean } = {}
-) {
-    const engine = useTrackerEngine()
-    return useQuery({
-        queryKey: trackerKeys.search(options),
-        queryFn: ({ signal }) => searchTrackedEntities(engine, { ...options, signal }),
-        enabled: enabled && options.filters.length > 0,
-    })
 }
 
 export function useTrackedEntity(uid: string | null | undefined, program?: string) {
@@ -45,23 +24,6 @@ export function useTrackedEntity(uid: string | null | undefined, program?: strin
             getTrackedEntity(engine, uid as string, { signal, ...(program ? { program } : {}) }),
         enabled: Boolean(uid),
     })
-}
-
-export function useTrackerImport(knownFields?: Iterable<string>) {
-    const engine = useTrackerEngine()
-    const queryClient = useQueryClient()
-    return useMutation({
-        mutationFn: (payload: TrackerPayload) =>
-            importTracker(engine, payload, knownFields ? { knownFields } : {}),
-        onSuccess: (result) => {
-            if (result.ok) void queryClient.invalidateQueries({ queryKey: trackerKeys.all })
-        },
-    })
-}
-
-export function useIssuePhn() {
-    const engine = useTrackerEngine()
-    return useMutation({ mutationFn: () => issuePhn(engine) })
 }
 
 export interface FhirOutboxState {

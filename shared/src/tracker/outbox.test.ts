@@ -1,6 +1,6 @@
 import { DATASTORE } from '../metadata/ids'
 import { FhirOutbox, backoffDelay, pushOrQueue } from './outbox'
-import { datastoreEngine } from './test-engine'
+import { datastoreEngine } from '../../test-support/data-engine'
 
 const BUNDLE = { resourceType: 'Bundle', type: 'transaction', entry: [] }
 const T0 = Date.parse('2026-11-20T08:00:00Z')
@@ -22,7 +22,7 @@ describe('FhirOutbox', () => {
         const push = jest.fn().mockRejectedValue(new Error('FHIR route answered 502'))
 
         const queued = await pushOrQueue(outbox, push, BUNDLE, { trackedEntity: 'teAAAAAAAA1' })
-        expect(queued.status).toBe('queued')
+        expect(queued.kind).toBe('queued')
         expect(store.size).toBe(1)
         const created = requests.find((r) => r.type === 'create')
         expect(created?.resource).toMatch(
@@ -95,7 +95,7 @@ describe('FhirOutbox', () => {
     it('sends straight away when the push works', async () => {
         const { outbox, store } = setup()
         await expect(pushOrQueue(outbox, async () => ({}), BUNDLE)).resolves.toEqual({
-            status: 'sent',
+            kind: 'sent',
         })
         expect(store.size).toBe(0)
     })

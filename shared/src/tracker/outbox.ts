@@ -226,12 +226,12 @@ export async function pushOrQueue<P>(
     push: Push<P>,
     payload: P,
     subject?: OutboxEntry['subject']
-): Promise<{ status: 'sent' } | { status: 'queued'; entry: OutboxEntry<P> }> {
+): Promise<{ kind: 'sent' } | { kind: 'queued'; entry: OutboxEntry<P> }> {
     try {
         await push(payload)
-        return { status: 'sent' }
+        return { kind: 'sent' }
     } catch (error) {
         const entry = await outbox.enqueue(payload, { error, ...(subject ? { subject } : {}) })
-        return { status: 'queued', entry }
+        return { kind: 'queued', entry }
     }
 }

@@ -1,20 +1,21 @@
+import { DATA_ELEMENTS } from '../metadata/ids'
 import { dataValuesOf } from './types'
 
 describe('dataValuesOf', () => {
-    it('sends what was filled in, trimmed and as text, and leaves empty fields out', () => {
+    it('sends what was filled in, trimmed and as text, to its data element, and leaves empty fields out', () => {
         expect(
-            dataValuesOf([
-                ['sbp', 118],
-                ['zero', 0],
-                ['notes', '  feels well  '],
-                ['missing', undefined],
-                ['blank', ''],
-                ['spaces', '   '],
-            ])
+            dataValuesOf({
+                systolicBp: 118,
+                parity: 0,
+                notes: '  feels well  ',
+                weightKg: undefined,
+                previousComplications: '',
+                nextAppointment: '   ',
+            })
         ).toEqual([
-            { dataElement: 'sbp', value: '118' },
-            { dataElement: 'zero', value: '0' },
-            { dataElement: 'notes', value: 'feels well' },
+            { dataElement: DATA_ELEMENTS.systolicBp, value: '118' },
+            { dataElement: DATA_ELEMENTS.parity, value: '0' },
+            { dataElement: DATA_ELEMENTS.notes, value: 'feels well' },
         ])
     })
 })

@@ -1,3 +1,5 @@
+import { DATA_ELEMENTS } from '../metadata/ids'
+
 /**
  * Tracker API v41 shapes (the subset the ANC apps read and write): the one definition of tracker
  * JSON in this package. Readers that accept partial JSON (the FHIR mapping reads whatever a
@@ -17,17 +19,22 @@ export interface DataValue {
     value: string | null
 }
 
+/** A data element of the ANC program stages, by its name in metadata/ids DATA_ELEMENTS. */
+export type DataElementName = keyof typeof DATA_ELEMENTS
+
 /**
- * Data values from what a form holds, by data element: a field left empty (undefined, or only
- * spaces) is left out rather than sent as an empty value; the rest are sent trimmed, as text.
+ * Data values from what a form holds, by data element name, in the order given: a field left
+ * empty (undefined, or only spaces) is left out rather than sent as an empty value; the rest are
+ * sent trimmed, as text.
  */
 export function dataValuesOf(
-    fields: readonly (readonly [dataElement: string, value: string | number | undefined])[]
+    fields: Partial<Record<DataElementName, string | number | undefined>>
 ): DataValue[] {
     const values: DataValue[] = []
-    for (const [dataElement, raw] of fields) {
+    for (const [name, raw] of Object.entries(fields)) {
         const value = raw === undefined ? '' : String(raw).trim()
-        if (value !== '') values.push({ dataElement, value })
+        if (value !== '')
+            values.push({ dataElement: DATA_ELEMENTS[name as DataElementName], value })
     }
     return values
 }

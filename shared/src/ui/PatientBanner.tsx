@@ -1,7 +1,7 @@
 import i18n from '@dhis2/d2-i18n'
 import React from 'react'
 import type { PatientView } from '../fhir/from-bundle'
-import { formatPhnForDisplay, type PhnConfig } from '../phn'
+import { formatPhnForDisplay, type PhnConfig } from '../phn/phn'
 import { formatGestationalAgeText, pregnancyDates } from './format'
 import { VerifiedBadge } from './VerifiedBadge'
 

@@ -2,7 +2,7 @@ import i18n from '@dhis2/d2-i18n'
 import { Button, Card, IconFileDocument16 } from '@dhis2/ui'
 import { QRCodeSVG } from 'qrcode.react'
 import React from 'react'
-import { formatPhnForDisplay, type PhnConfig } from '../phn'
+import { formatPhnForDisplay, type PhnConfig } from '../phn/phn'
 
 export interface PhnCardProps {
     phn: string

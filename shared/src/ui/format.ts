@@ -1,8 +1,27 @@
 import i18n from '@dhis2/d2-i18n'
-import { ageInYears, eddFromLmp, gestationalAgeIfAfterLmp, lmpFromEdd, todayIn } from '../anc'
+import { ageInYears, clinicToday } from '../anc/dates'
+import { eddFromLmp, gestationalAgeIfAfterLmp, lmpFromEdd } from '../anc/gestation'
+import type { RangeCheck } from '../anc/ranges'
 
 export function formatGestationalAgeText(weeks: number, days: number): string {
     return i18n.t('{{weeks}} weeks {{days}} days', { weeks, days })
+}
+
+/** What to tell someone whose typed measurement failed its plausible range (anc/ranges). */
+export function rangeMessage(check: RangeCheck): string | undefined {
+    if (check.ok) return undefined
+    switch (check.reason) {
+        case 'notANumber':
+            return i18n.t('Enter a number.')
+        case 'notAnInteger':
+            return i18n.t('Enter a whole number.')
+        case 'belowMinimum':
+        case 'aboveMaximum':
+            return i18n.t('Enter a value between {{min}} and {{max}}.', {
+                min: check.range.min,
+                max: check.range.max,
+            })
+    }
 }
 
 export interface PregnancyDates {
@@ -18,7 +37,7 @@ export function pregnancyDates(input: {
     edd?: string
     today?: string
 }): PregnancyDates {
-    const today = input.today ?? todayIn()
+    const today = input.today ?? clinicToday()
     const result: PregnancyDates = {}
     if (input.birthDate) {
         const age = ageInYears(input.birthDate, today)
