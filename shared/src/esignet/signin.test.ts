@@ -149,7 +149,7 @@ describe('signInWithEsignet (popup)', () => {
         const state2 = (await whenNavigated(popup2)).searchParams.get('state') as string
         answer(popup2, { state: state2, code: 'c2', iss: 'https://attacker.example' })
         await expect(mixedUp.outcome).resolves.toMatchObject({
-            kind: 'esignet_error',
+            kind: 'esignetError',
             code: 'invalid_issuer',
         })
         expect(mixedUp.exchange).not.toHaveBeenCalled()
