@@ -162,7 +162,7 @@ describe('signInWithEsignet (popup)', () => {
         const { outcome, exchange } = start(popup)
         const state = (await whenNavigated(popup)).searchParams.get('state') as string
         answer(popup, { state, error: 'consent_details_rejected' })
-        await expect(outcome).resolves.toMatchObject({ kind: 'consent_declined' })
+        await expect(outcome).resolves.toMatchObject({ kind: 'consentDeclined' })
         expect(exchange).not.toHaveBeenCalled()
     })
 
