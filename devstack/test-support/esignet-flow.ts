@@ -236,3 +236,32 @@ export async function tokenRequest(
     const text = await response.text()
     return { response, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} }
 }
+
+export interface RedeemRequest {
+    baseUrl: string
+    code: string
+    codeVerifier: string
+    redirectUri: string
+    clientId: string
+    privateJwk: JWK
+    /** Overrides of the client assertion (alg, aud, jti, ...). */
+    assertion?: Partial<AssertionOptions>
+}
+
+/** Redeems a code at the v2 token endpoint with a private_key_jwt assertion, as the relay does. */
+export async function redeemCode(request: RedeemRequest) {
+    const tokenEndpoint = `${request.baseUrl}/v1/esignet/oauth/v2/token`
+    return tokenRequest(tokenEndpoint, {
+        grant_type: 'authorization_code',
+        code: request.code,
+        redirect_uri: request.redirectUri,
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: await clientAssertion({
+            clientId: request.clientId,
+            privateJwk: request.privateJwk,
+            aud: tokenEndpoint,
+            ...request.assertion,
+        }),
+        code_verifier: request.codeVerifier,
+    })
+}

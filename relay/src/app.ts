@@ -73,7 +73,11 @@ export async function buildRelay(
     })
     await app.register(errorsPlugin)
     await app.register(hardeningPlugin, config.rateLimit)
-    await app.register(esignetPlugin, { esignet: config.esignet, fetch: fetchImpl })
+    await app.register(esignetPlugin, {
+        esignet: config.esignet,
+        fetch: fetchImpl,
+        mode: config.mode,
+    })
 
     await app.register(publicPlugin)
     await app.register(staffPlugin, config.staff)

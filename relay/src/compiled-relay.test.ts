@@ -130,7 +130,7 @@ it('opens a patient session and serves only her record', async () => {
     const session = await fetch(`${base}/patient/session`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(fixture.login('patient-sub')),
+        body: JSON.stringify(fixture.login('patient-sub', undefined, 'patient')),
     })
     expect(session.status).toBe(200)
     const setCookie = session.headers.get('set-cookie') ?? ''

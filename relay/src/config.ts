@@ -1,7 +1,14 @@
+import {
+    createPrivateKey,
+    createPublicKey,
+    X509Certificate,
+    type JsonWebKey as NodeJsonWebKey,
+} from 'node:crypto'
 import { DEFAULT_CLAIMS_MAPPING } from '@anc/shared/claims'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import { importJWK, importPKCS8, type JWK } from 'jose'
+import { calculateJwkThumbprint, importJWK, importPKCS8, importX509, type JWK } from 'jose'
+import { developmentCredentialsIn } from './development-credentials'
 
 /**
  * The relay's settings. Each comes from an environment variable of the same name or, when
@@ -10,6 +17,13 @@ import { importJWK, importPKCS8, type JWK } from 'jose'
  */
 
 export type IssuerQuirk = 'strict' | 'v1-esignet' | 'either'
+
+/**
+ * `production` (the default) or `development` (RELAY_MODE). Production refuses the committed
+ * development keys and secrets, plain-http eSignet and redirect URIs even on loopback, and
+ * insecure cookies; development is for the local stack and tests only.
+ */
+export type RelayMode = 'production' | 'development'
 
 function requestedClaims(essential: boolean): string[] {
     return DEFAULT_CLAIMS_MAPPING.requestedClaims
@@ -24,10 +38,41 @@ export interface KeyMaterial {
 }
 
 /**
+ * The client's private key, imported once per assertion algorithm it can sign with (an RSA key
+ * for RS256 and PS256, a P-256 key for ES256). Which one signs is decided against eSignet's
+ * discovery (`token_endpoint_auth_signing_alg_values_supported`) unless `configuredAlg` is set.
+ */
+export interface ClientKey {
+    /** Per algorithm, the key imported for it. */
+    keys: Partial<Record<string, CryptoKey>>
+    kid?: string
+    /** ESIGNET_CLIENT_ASSERTION_ALG when set: then only this one, and it must be supported. */
+    configuredAlg?: string
+    /** RFC 7638 thumbprint of the public key (recognises the committed development key). */
+    thumbprint: string
+}
+
+/** A pinned certificate of the identity system (its public key, for userinfo signatures). */
+export interface PinnedCertificate {
+    /** Subject and serial, for messages. */
+    name: string
+    key: CryptoKey
+    /** RFC 7638 thumbprint of its public key (recognises the committed development one). */
+    thumbprint: string
+}
+
+/** Keys besides eSignet's JWKS that may sign userinfo: the identity system's. */
+export interface IdentitySystemKeys {
+    jwksUrl?: string
+    certificates: PinnedCertificate[]
+}
+
+/**
  * The settings by concern: each plugin gets its own section as its options (see app.ts), so a new
  * plugin adds a section here and reads nothing else.
  */
 export interface RelayConfig {
+    mode: RelayMode
     server: ServerConfig
     rateLimit: RateLimitConfig
     esignet: EsignetConfig
@@ -56,9 +101,13 @@ export interface EsignetConfig {
     /** Which `iss` the id_token may carry relative to the discovery `issuer` (eSignet <=1.7 quirk). */
     issuerQuirk: IssuerQuirk
     clientId: string
-    clientKey: KeyMaterial
+    clientKey: ClientKey
     userinfoDecryptionKey?: KeyMaterial
     signingAlgs: string[]
+    /** The identity system's userinfo signing keys (MOSIP mock identity system: not in the JWKS). */
+    identitySystemKeys: IdentitySystemKeys
+    /** Leeway for eSignet's clock (its own host): iat/exp/nbf, never the maximum token age. */
+    clockToleranceSeconds: number
     authorizationEndpoint?: string
     scope: string
     acrValues: string[]
@@ -67,8 +116,12 @@ export interface EsignetConfig {
     uiLocales: string[]
     claimsLocales: string[]
     timeoutMs: number
-    /** Exactly the redirect URIs registered with eSignet for this client. */
-    allowedRedirectUris: string[]
+    /**
+     * The redirect URIs registered with eSignet, split by who may redeem a code issued to them:
+     * the staff apps (POST /staff/exchange) and the patient portal (POST /patient/session). A
+     * code issued to a staff app's callback can never open a patient session, and back.
+     */
+    redirectUris: { staff: string[]; patient: string[] }
 }
 
 /** The FHIR server, called directly with the relay's service credentials. */
@@ -104,6 +157,17 @@ export class ConfigError extends Error {
 }
 
 type RawSettings = Record<string, unknown>
+
+/** Whether plain http is allowed for a URL setting when its host is this machine. */
+interface UrlRule {
+    loopbackHttp: boolean
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1'])
+
+export function isLoopbackHost(hostname: string): boolean {
+    return LOOPBACK_HOSTS.has(hostname) || hostname.endsWith('.localhost')
+}
 
 const ASSERTION_ALGS = ['RS256', 'PS256', 'ES256']
 const SIGNING_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384']
@@ -143,9 +207,12 @@ export async function parseSettings(
     baseDir = process.cwd()
 ): Promise<RelayConfig> {
     const s = new SettingsReader(raw, baseDir)
+    const mode = s.oneOf('RELAY_MODE', ['production', 'development'], 'production') as RelayMode
+    // Browser-facing and identity URLs: https, plain http only on loopback in development.
+    const publicUrl = { loopbackHttp: mode === 'development' }
 
-    const issuer = s.optionalUrl('ESIGNET_ISSUER')
-    let discoveryUrl = s.optionalUrl('ESIGNET_DISCOVERY_URL')
+    const issuer = s.optionalUrl('ESIGNET_ISSUER', publicUrl)
+    let discoveryUrl = s.optionalUrl('ESIGNET_DISCOVERY_URL', publicUrl)
     if (!discoveryUrl && issuer) {
         discoveryUrl = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`
     }
@@ -157,13 +224,12 @@ export async function parseSettings(
         s.problem('ESIGNET_DISCOVERY_URL', 'missing (or set ESIGNET_ISSUER)')
     }
 
-    const clientAssertionAlg = s.oneOf('ESIGNET_CLIENT_ASSERTION_ALG', ASSERTION_ALGS, 'RS256')
-    const clientKey = await s.privateKey(
+    const configuredAlg = s.optionalOneOf('ESIGNET_CLIENT_ASSERTION_ALG', ASSERTION_ALGS)
+    const clientKey = await s.clientKey(
         'ESIGNET_CLIENT_PRIVATE_KEY_FILE',
         'ESIGNET_CLIENT_PRIVATE_KEY_JWK',
-        clientAssertionAlg,
-        s.optionalString('ESIGNET_CLIENT_KEY_ID'),
-        true
+        configuredAlg,
+        s.optionalString('ESIGNET_CLIENT_KEY_ID')
     )
     const decryptionAlg = s.oneOf(
         'ESIGNET_USERINFO_ENCRYPTION_ALG',
@@ -173,10 +239,18 @@ export async function parseSettings(
     const userinfoDecryptionKey = await s.privateKey(
         'ESIGNET_USERINFO_DECRYPTION_KEY_FILE',
         'ESIGNET_USERINFO_DECRYPTION_KEY_JWK',
-        decryptionAlg,
-        undefined,
-        false
+        decryptionAlg
     )
+    const signingAlgs = s.list('ESIGNET_SIGNING_ALGS', ['RS256', 'PS256'], SIGNING_ALGS)
+    const identitySystemJwksUrl = s.optionalUrl('ESIGNET_IDENTITY_SYSTEM_JWKS_URL', publicUrl)
+    const certificates = await s.certificates('ESIGNET_IDENTITY_SYSTEM_CERTIFICATE_FILE')
+
+    const claimsLocales = s.list('ESIGNET_CLAIMS_LOCALES', ['en'])
+    if (claimsLocales.length !== 1) {
+        // With several, the mock identity system tags every claim and drops those it lacks in one
+        // of them (AuthenticationServiceImpl.getKycValues); plugins up to 1.3.0 read only the first.
+        s.problem('ESIGNET_CLAIMS_LOCALES', 'must be exactly one language (e.g. en)')
+    }
 
     const fhirUsername = s.optionalString('FHIR_USERNAME')
     const fhirPassword = s.optionalString('FHIR_PASSWORD')
@@ -192,8 +266,24 @@ export async function parseSettings(
             'must not be shorter than RELAY_SESSION_IDLE_SECONDS'
         )
     }
+    if (raw.RELAY_ALLOWED_REDIRECT_URIS !== undefined && raw.RELAY_ALLOWED_REDIRECT_URIS !== '') {
+        s.problem(
+            'RELAY_ALLOWED_REDIRECT_URIS',
+            "replaced by RELAY_STAFF_REDIRECT_URIS (the staff apps' callbacks) and RELAY_PATIENT_REDIRECT_URIS (the patient portal's), so a staff code cannot open a patient session"
+        )
+    }
+    const staffRedirectUris = s.redirectUris('RELAY_STAFF_REDIRECT_URIS', publicUrl)
+    const patientRedirectUris = s.redirectUris('RELAY_PATIENT_REDIRECT_URIS', publicUrl)
+    const shared = staffRedirectUris.filter((uri) => patientRedirectUris.includes(uri))
+    if (shared.length > 0) {
+        s.problem(
+            'RELAY_PATIENT_REDIRECT_URIS',
+            `${shared.join(', ')} is also a staff redirect URI: each callback belongs to one side`
+        )
+    }
 
     const config: RelayConfig = {
+        mode,
         esignet: {
             discoveryUrl: discoveryUrl ?? '',
             issuerQuirk: s.oneOf(
@@ -202,20 +292,28 @@ export async function parseSettings(
                 'either'
             ) as IssuerQuirk,
             clientId: s.requiredString('ESIGNET_CLIENT_ID'),
-            clientKey: clientKey as KeyMaterial,
-            signingAlgs: s.list('ESIGNET_SIGNING_ALGS', ['RS256', 'PS256'], SIGNING_ALGS),
+            clientKey: clientKey as ClientKey,
+            signingAlgs,
+            identitySystemKeys: {
+                ...(identitySystemJwksUrl ? { jwksUrl: identitySystemJwksUrl } : {}),
+                certificates,
+            },
+            clockToleranceSeconds: s.integer('ESIGNET_CLOCK_TOLERANCE_SECONDS', 60, 0, 300),
             scope: s.string('ESIGNET_SCOPE', 'openid profile'),
             acrValues: s.list('ESIGNET_ACR_VALUES', ['mosip:idp:acr:generated-code']),
             // By default the claims the apps' claims mapping asks for (shared/claims).
             essentialClaims: s.list('ESIGNET_ESSENTIAL_CLAIMS', requestedClaims(true)),
             voluntaryClaims: s.list('ESIGNET_VOLUNTARY_CLAIMS', requestedClaims(false)),
             uiLocales: s.list('ESIGNET_UI_LOCALES', ['en', 'si', 'ta']),
-            claimsLocales: s.list('ESIGNET_CLAIMS_LOCALES', ['en']),
+            claimsLocales,
             timeoutMs: s.integer('ESIGNET_TIMEOUT_MS', 10000, 100, 60000),
-            allowedRedirectUris: s.redirectUris('RELAY_ALLOWED_REDIRECT_URIS'),
+            redirectUris: { staff: staffRedirectUris, patient: patientRedirectUris },
         },
         fhir: {
-            baseUrl: (s.requiredUrl('FHIR_BASE_URL') ?? '').replace(/\/+$/, ''),
+            baseUrl: (s.requiredUrl('FHIR_BASE_URL', { loopbackHttp: true }) ?? '').replace(
+                /\/+$/,
+                ''
+            ),
             timeoutMs: s.integer('FHIR_TIMEOUT_MS', 10000, 100, 60000),
         },
         staff: { routeSecret: s.secret('RELAY_ROUTE_SECRET') },
@@ -236,7 +334,7 @@ export async function parseSettings(
             logLevel: s.oneOf('RELAY_LOG_LEVEL', LOG_LEVELS, 'info'),
         },
     }
-    const authorizationEndpoint = s.optionalUrl('ESIGNET_AUTHORIZATION_ENDPOINT')
+    const authorizationEndpoint = s.optionalUrl('ESIGNET_AUTHORIZATION_ENDPOINT', publicUrl)
     if (authorizationEndpoint) {
         config.esignet.authorizationEndpoint = authorizationEndpoint
     }
@@ -246,6 +344,14 @@ export async function parseSettings(
     if (fhirUsername !== undefined && fhirPassword !== undefined) {
         config.fhir.username = fhirUsername
         config.fhir.password = fhirPassword
+    }
+    if (mode === 'production') {
+        for (const problem of developmentCredentialsIn(config)) {
+            s.problem(problem.setting, problem.message)
+        }
+        if (!config.patient.cookieSecure) {
+            s.problem('RELAY_COOKIE_SECURE', 'must be true in production (RELAY_MODE=production)')
+        }
     }
     if (s.problems.length > 0) {
         throw new ConfigError(s.problems)
@@ -309,7 +415,11 @@ class SettingsReader {
         return value ?? ''
     }
 
-    private checkUrl(name: string, value: string): string | undefined {
+    private checkUrl(
+        name: string,
+        value: string,
+        rule: UrlRule = { loopbackHttp: true }
+    ): string | undefined {
         let url: URL
         try {
             url = new URL(value)
@@ -321,21 +431,40 @@ class SettingsReader {
             this.problem(name, `must be an http(s) URL, got "${value}"`)
             return undefined
         }
+        if (url.protocol === 'http:' && !(rule.loopbackHttp && isLoopbackHost(url.hostname))) {
+            // Tokens, codes and patient data cross these: plain http only on this machine.
+            this.problem(
+                name,
+                rule.loopbackHttp
+                    ? `must use https outside loopback, got "${value}"`
+                    : `must use https in production (RELAY_MODE=production), got "${value}"`
+            )
+            return undefined
+        }
         return value
     }
 
-    optionalUrl(name: string): string | undefined {
+    optionalUrl(name: string, rule?: UrlRule): string | undefined {
         const value = this.text(name)
-        return value === undefined ? undefined : this.checkUrl(name, value)
+        return value === undefined ? undefined : this.checkUrl(name, value, rule)
     }
 
-    requiredUrl(name: string): string | undefined {
+    requiredUrl(name: string, rule?: UrlRule): string | undefined {
         const value = this.text(name)
         if (value === undefined) {
             this.problem(name, 'missing')
             return undefined
         }
-        return this.checkUrl(name, value)
+        return this.checkUrl(name, value, rule)
+    }
+
+    optionalOneOf(name: string, allowed: string[]): string | undefined {
+        const value = this.text(name)
+        if (value !== undefined && !allowed.includes(value)) {
+            this.problem(name, `must be one of ${allowed.join(', ')}; got "${value}"`)
+            return undefined
+        }
+        return value
     }
 
     oneOf(name: string, allowed: string[], fallback: string): string {
@@ -432,7 +561,7 @@ class SettingsReader {
         return false
     }
 
-    redirectUris(name: string): string[] {
+    redirectUris(name: string, rule: UrlRule): string[] {
         const value = this.text(name)
         if (value === undefined) {
             this.problem(
@@ -446,7 +575,7 @@ class SettingsReader {
             .map((uri) => uri.trim())
             .filter(Boolean)
         for (const uri of uris) {
-            if (this.checkUrl(name, uri) === undefined) {
+            if (this.checkUrl(name, uri, rule) === undefined) {
                 continue
             }
             const url = new URL(uri)
@@ -461,17 +590,43 @@ class SettingsReader {
         return uris
     }
 
-    async privateKey(
+    /** Reads a private key file (JWK or PKCS#8 PEM) or an inline JWK; undefined when neither is set. */
+    private readKeyMaterial(
         fileName: string,
-        jwkName: string,
-        alg: string,
-        kid: string | undefined,
-        required: boolean
-    ): Promise<KeyMaterial | undefined> {
+        jwkName: string
+    ): { source: string; material: string | JWK } | undefined {
         const file = this.text(fileName)
         const inline = this.raw[jwkName]
         if (file === undefined && (inline === undefined || inline === '')) {
-            if (required) {
+            return undefined
+        }
+        if (file !== undefined) {
+            try {
+                return {
+                    source: fileName,
+                    material: readFileSync(path.resolve(this.baseDir, file), 'utf8'),
+                }
+            } catch (error) {
+                this.problem(fileName, `cannot read ${file} (${describe(error)})`)
+                return undefined
+            }
+        }
+        return { source: jwkName, material: inline as string | JWK }
+    }
+
+    /**
+     * The eSignet client key, imported for each assertion algorithm it can sign with (or only the
+     * configured one): which one signs is settled against eSignet's discovery at start-up.
+     */
+    async clientKey(
+        fileName: string,
+        jwkName: string,
+        configuredAlg: string | undefined,
+        kid: string | undefined
+    ): Promise<ClientKey | undefined> {
+        const read = this.readKeyMaterial(fileName, jwkName)
+        if (!read) {
+            if (!this.hasProblem(fileName)) {
                 this.problem(
                     fileName,
                     `missing (a private JWK or PKCS#8 PEM file; or set ${jwkName})`
@@ -479,22 +634,86 @@ class SettingsReader {
             }
             return undefined
         }
-        const source = file !== undefined ? fileName : jwkName
-        let material: string | JWK
-        if (file !== undefined) {
+        const candidates = configuredAlg ? [configuredAlg] : ASSERTION_ALGS
+        const keys: Partial<Record<string, CryptoKey>> = {}
+        let keyId = kid
+        let thumbprint = ''
+        let lastError: unknown
+        for (const alg of candidates) {
             try {
-                material = readFileSync(path.resolve(this.baseDir, file), 'utf8')
+                const imported = await importPrivateKey(read.material, alg, kid)
+                keys[alg] = imported.key
+                keyId ??= imported.kid
+                thumbprint ||= await publicThumbprint(read.material)
             } catch (error) {
-                this.problem(fileName, `cannot read ${file} (${describe(error)})`)
-                return undefined
+                lastError = error
             }
-        } else {
-            material = inline as string | JWK
+        }
+        if (Object.keys(keys).length === 0) {
+            const what = configuredAlg ?? ASSERTION_ALGS.join('/')
+            this.problem(read.source, `not a usable ${what} private key (${describe(lastError)})`)
+            return undefined
+        }
+        return {
+            keys,
+            thumbprint,
+            ...(keyId === undefined ? {} : { kid: keyId }),
+            ...(configuredAlg === undefined ? {} : { configuredAlg }),
+        }
+    }
+
+    /** PEM certificates (one or more in the file), each checked to be in its validity period. */
+    async certificates(name: string): Promise<PinnedCertificate[]> {
+        const file = this.text(name)
+        if (file === undefined) {
+            return []
+        }
+        let text: string
+        try {
+            text = readFileSync(path.resolve(this.baseDir, file), 'utf8')
+        } catch (error) {
+            this.problem(name, `cannot read ${file} (${describe(error)})`)
+            return []
+        }
+        const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)
+        if (!pems) {
+            this.problem(name, `${file} holds no PEM certificate`)
+            return []
+        }
+        const pinned: PinnedCertificate[] = []
+        for (const pem of pems) {
+            try {
+                const certificate = new X509Certificate(pem)
+                const label = `${certificate.subject.replace(/\n/g, ', ')} (serial ${certificate.serialNumber})`
+                if (Date.parse(certificate.validTo) < Date.now()) {
+                    this.problem(name, `certificate ${label} expired on ${certificate.validTo}`)
+                    continue
+                }
+                const alg = certificate.publicKey.asymmetricKeyType === 'ec' ? 'ES256' : 'RS256'
+                const thumbprint = await calculateJwkThumbprint(
+                    createPublicKey(pem).export({ format: 'jwk' }) as JWK
+                )
+                pinned.push({ name: label, key: await importX509(pem, alg), thumbprint })
+            } catch (error) {
+                this.problem(name, `${file}: not a usable certificate (${describe(error)})`)
+            }
+        }
+        return pinned
+    }
+
+    async privateKey(
+        fileName: string,
+        jwkName: string,
+        alg: string
+    ): Promise<KeyMaterial | undefined> {
+        const read = this.readKeyMaterial(fileName, jwkName)
+        if (!read) {
+            return undefined
         }
         try {
-            return await importPrivateKey(material, alg, kid)
+            return await importPrivateKey(read.material, alg)
         } catch (error) {
-            this.problem(source, `not a usable ${alg} private key (${describe(error)})`)
+            this.problem(read.source, `not a usable ${alg} private key (${describe(error)})`)
             return undefined
         }
     }
@@ -526,4 +745,18 @@ async function importPrivateKey(
     }
     const keyId = kid ?? jwk.kid
     return keyId === undefined ? { key, alg } : { key, alg, kid: keyId }
+}
+
+/** RFC 7638 thumbprint of the public half of a private key given as PEM or JWK. */
+async function publicThumbprint(material: string | JWK): Promise<string> {
+    const privateKey =
+        typeof material === 'string' && material.includes('-----BEGIN')
+            ? createPrivateKey(material)
+            : createPrivateKey({
+                  key: (typeof material === 'string'
+                      ? JSON.parse(material)
+                      : material) as NodeJsonWebKey,
+                  format: 'jwk',
+              })
+    return calculateJwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' }) as JWK)
 }

@@ -26,6 +26,8 @@ export const RelayErrorCode = {
     esignetBadResponse: 'esignet_bad_response',
     invalidIdToken: 'invalid_id_token',
     nonceMismatch: 'nonce_mismatch',
+    insufficientAcr: 'insufficient_acr',
+    esignetMisconfigured: 'esignet_misconfigured',
     invalidUserinfo: 'invalid_userinfo',
     subjectMismatch: 'subject_mismatch',
     fhirUnavailable: 'fhir_unavailable',
@@ -59,7 +61,27 @@ const ESIGNET_CLIENT_SIDE_CODES = new Set([
 /** eSignet error codes are short snake_case words (or e.g. `mock-ida-007`); anything else is noise. */
 const ESIGNET_CODE_PATTERN = /^[a-z][a-z0-9_-]{1,63}$/
 
-export function esignetTokenError(code: unknown): RelayError {
+/**
+ * From 1.7 eSignet answers token errors with the OAuth codes only (invalid_client, invalid_grant,
+ * invalid_request, ...) and its own code's English message as `error_description`
+ * (ExceptionHandlerAdvice + messages.properties, mosip/esignet v1.7.1, v1.8.0). The message tells
+ * the cases apart, so the browser can still say "start again" for a spent code or PKCE failure
+ * and "set-up problem" for a misconfiguration.
+ */
+const ESIGNET_17_MESSAGES: Readonly<Record<string, string>> = {
+    'Invalid transaction or transaction expired.': 'invalid_transaction',
+    'Invalid authorization code provided.': 'invalid_auth_code',
+    'Invalid redirect URL.': 'invalid_redirect_uri',
+    'Invalid Client identifier.': 'invalid_client_id',
+    'Invalid Client assertion.': 'invalid_assertion',
+    'Invalid/Unsupported client assertion type.': 'invalid_assertion_type',
+    'Invalid proof key code verifier.': 'invalid_pkce_code_verifier',
+    'Proof key challenge exchange failed.': 'pkce_failed',
+    'Unsupported proof key challenge exchange method.': 'unsupported_pkce_challenge_method',
+    'KYC data exchange failed.': 'data_exchange_failed',
+}
+
+export function esignetTokenError(code: unknown, description?: unknown): RelayError {
     if (typeof code !== 'string' || !ESIGNET_CODE_PATTERN.test(code)) {
         return new RelayError(
             502,
@@ -67,6 +89,9 @@ export function esignetTokenError(code: unknown): RelayError {
             'eSignet refused the token request without a recognisable error code'
         )
     }
-    const status = ESIGNET_CLIENT_SIDE_CODES.has(code) ? 400 : 502
-    return new RelayError(status, code, `eSignet refused the token request: ${code}`)
+    const specific =
+        typeof description === 'string' ? ESIGNET_17_MESSAGES[description.trim()] : undefined
+    const effective = specific ?? code
+    const status = ESIGNET_CLIENT_SIDE_CODES.has(effective) ? 400 : 502
+    return new RelayError(status, effective, `eSignet refused the token request: ${effective}`)
 }

@@ -216,7 +216,11 @@ describe('staff exchange against a hostile issuer', () => {
                     method: 'POST',
                     url,
                     headers: { 'x-anc-route-secret': ROUTE_SECRET },
-                    payload: f.login(SUB),
+                    payload: f.login(
+                        SUB,
+                        undefined,
+                        url === '/patient/session' ? 'patient' : 'staff'
+                    ),
                 })
                 expect(response.statusCode).toBe(status)
                 expect(response.json()).toEqual({

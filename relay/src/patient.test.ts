@@ -41,7 +41,7 @@ describe('patient gateway', () => {
         const response = await f.relay.inject({
             method: 'POST',
             url: '/patient/session',
-            payload: f.login(SUB_A),
+            payload: f.login(SUB_A, undefined, 'patient'),
         })
         expect(response.statusCode).toBe(200)
         const cookie = response.cookies.find((c) => c.name === COOKIE)
@@ -65,7 +65,7 @@ describe('patient gateway', () => {
         const response = await f.relay.inject({
             method: 'POST',
             url: '/patient/session',
-            payload: f.login(SUB_A),
+            payload: f.login(SUB_A, undefined, 'patient'),
         })
         expect(response.json()).toEqual({ linked: true })
         expect(response.headers['cache-control']).toBe('no-store')
@@ -84,7 +84,7 @@ describe('patient gateway', () => {
         const response = await f.relay.inject({
             method: 'POST',
             url: '/patient/session',
-            payload: f.login(SUB_NOBODY),
+            payload: f.login(SUB_NOBODY, undefined, 'patient'),
         })
         expect(response.statusCode).toBe(404)
         expect(response.json()).toEqual({

@@ -7,7 +7,10 @@ import { FhirDouble } from './fhir-double'
 import { HostileIssuer, pkcePair } from './hostile-issuer'
 
 export const CLIENT_ID = 'anc-relay'
+/** A staff app's callback (POST /staff/exchange). */
 export const REDIRECT_URI = 'http://localhost:8080/api/apps/anc-registration/esignet-callback.html'
+/** The patient portal's callback (POST /patient/session). */
+export const PATIENT_REDIRECT_URI = 'http://localhost:8080/api/apps/login/esignet-callback.html'
 export const ROUTE_SECRET = 'route-secret-for-tests-0123456789abcdef'
 export const SESSION_SECRET = 'session-secret-for-tests-0123456789abcdef'
 
@@ -30,15 +33,24 @@ export interface Fixture {
     /** The settings behind `config`, as the environment variables a relay process would read. */
     settings: Record<string, string>
     log: LogCapture
-    /** A fresh login at the hostile issuer, ready to post to the relay. */
-    login(sub: string, claims?: Record<string, unknown>): CodeExchangeRequest
+    /**
+     * A fresh login at the hostile issuer, ready to post to the relay: by default for a staff
+     * app's callback; `patient` for the portal's.
+     */
+    login(
+        sub: string,
+        claims?: Record<string, unknown>,
+        side?: 'staff' | 'patient'
+    ): CodeExchangeRequest
     close(): Promise<void>
 }
 
 /** What every test relay is given besides its eSignet: redirect URI, FHIR double, secrets. */
 export function testRelaySettings(fhir: FhirDouble): Record<string, string> {
     return {
-        RELAY_ALLOWED_REDIRECT_URIS: REDIRECT_URI,
+        RELAY_MODE: 'development',
+        RELAY_STAFF_REDIRECT_URIS: REDIRECT_URI,
+        RELAY_PATIENT_REDIRECT_URIS: PATIENT_REDIRECT_URI,
         FHIR_BASE_URL: fhir.baseUrl,
         FHIR_USERNAME: 'relay-service',
         FHIR_PASSWORD: 'fhir-password',
@@ -48,7 +60,9 @@ export function testRelaySettings(fhir: FhirDouble): Record<string, string> {
 }
 
 /** Hostile issuer + FHIR double + relay configured through the same settings parser as production. */
-export async function startFixture(settings: Record<string, string> = {}): Promise<Fixture> {
+export async function startFixture(
+    settings: Record<string, string> | ((issuer: HostileIssuer) => Record<string, string>) = {}
+): Promise<Fixture> {
     const client = await generateKeyPair('RS256', { extractable: true })
     const issuer = await HostileIssuer.start(CLIENT_ID, client.publicKey)
     const fhir = await FhirDouble.start('relay-service', 'fhir-password')
@@ -60,7 +74,7 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
         ESIGNET_TIMEOUT_MS: '1500',
         ...testRelaySettings(fhir),
         RELAY_RATE_LIMIT_MAX: '1000',
-        ...settings,
+        ...(typeof settings === 'function' ? settings(issuer) : settings),
     }
     const config = await parseSettings(allSettings)
     const log = new LogCapture()
@@ -73,12 +87,13 @@ export async function startFixture(settings: Record<string, string> = {}): Promi
         config,
         settings: allSettings,
         log,
-        login(sub, claims) {
+        login(sub, claims, side = 'staff') {
             const { verifier, challenge } = pkcePair()
             const nonce = `nonce-${Math.random().toString(36).slice(2)}`
-            const grant = { sub, nonce, codeChallenge: challenge, redirectUri: REDIRECT_URI }
+            const redirectUri = side === 'patient' ? PATIENT_REDIRECT_URI : REDIRECT_URI
+            const grant = { sub, nonce, codeChallenge: challenge, redirectUri }
             const code = issuer.issueCode(claims ? { ...grant, claims } : grant)
-            return { code, codeVerifier: verifier, redirectUri: REDIRECT_URI, nonce }
+            return { code, codeVerifier: verifier, redirectUri, nonce }
         },
         async close() {
             await relay.close()

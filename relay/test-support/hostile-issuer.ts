@@ -42,6 +42,15 @@ export interface Behaviour {
     ) => Promise<{ contentType: string; body: string }>
     /** Encrypt userinfo (JWE around the JWS) to this public key. */
     userinfoEncryptTo?: JoseKey
+    /**
+     * Sign userinfo with the identity system's own key (served at identitySystemJwksUrl, never
+     * in the JWKS), as the MOSIP mock identity system does.
+     */
+    userinfoSignedByIdentitySystem?: boolean
+    /** Merged into the discovery document (undefined values delete a field). */
+    discovery?: Record<string, unknown>
+    /** The token endpoint refuses every request with this answer (eSignet 1.7+ shapes). */
+    tokenError?: { status: number; error: string; error_description: string }
 }
 
 export class HostileIssuer {
@@ -62,7 +71,9 @@ export class HostileIssuer {
         readonly signingKey: JoseKey,
         private readonly publicJwk: JWK,
         readonly clientId: string,
-        private readonly clientPublicKey: JoseKey
+        private readonly clientPublicKey: JoseKey,
+        readonly identitySystemKey: JoseKey,
+        private readonly identitySystemJwk: JWK
     ) {}
 
     static async start(clientId: string, clientPublicKey: JoseKey): Promise<HostileIssuer> {
@@ -70,6 +81,13 @@ export class HostileIssuer {
         const publicJwk = {
             ...(await exportJWK(publicKey)),
             kid: 'esignet-signing-1',
+            alg: 'RS256',
+            use: 'sig',
+        }
+        const identity = await generateKeyPair('RS256')
+        const identitySystemJwk = {
+            ...(await exportJWK(identity.publicKey)),
+            kid: 'identity-system-1',
             alg: 'RS256',
             use: 'sig',
         }
@@ -82,7 +100,9 @@ export class HostileIssuer {
             privateKey,
             publicJwk,
             clientId,
-            clientPublicKey
+            clientPublicKey,
+            identity.privateKey,
+            identitySystemJwk
         )
         server.on('request', (req, res) => {
             issuer.handle(req, res).catch((error: unknown) => {
@@ -95,6 +115,11 @@ export class HostileIssuer {
 
     get discoveryUrl(): string {
         return `${this.base}/.well-known/openid-configuration`
+    }
+
+    /** The identity system's key set (not eSignet's JWKS). */
+    get identitySystemJwksUrl(): string {
+        return `${this.base}/identity-system/jwks.json`
     }
 
     get tokenEndpoint(): string {
@@ -138,7 +163,7 @@ export class HostileIssuer {
     private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
         const url = new URL(req.url ?? '/', this.base)
         if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
-            return json(res, 200, {
+            const document: Record<string, unknown> = {
                 issuer: this.base,
                 authorization_endpoint: `${this.base}/authorize`,
                 token_endpoint: this.tokenEndpoint,
@@ -146,10 +171,18 @@ export class HostileIssuer {
                 jwks_uri: `${this.base}/.well-known/jwks.json`,
                 token_endpoint_auth_methods_supported: ['private_key_jwt'],
                 id_token_signing_alg_values_supported: ['RS256'],
-            })
+            }
+            for (const [name, value] of Object.entries(this.behaviour.discovery ?? {})) {
+                if (value === undefined) delete document[name]
+                else document[name] = value
+            }
+            return json(res, 200, document)
         }
         if (req.method === 'GET' && url.pathname === '/.well-known/jwks.json') {
             return json(res, 200, { keys: [this.publicJwk] })
+        }
+        if (req.method === 'GET' && url.pathname === '/identity-system/jwks.json') {
+            return json(res, 200, { keys: [this.identitySystemJwk] })
         }
         if (req.method === 'POST' && url.pathname === '/v1/esignet/oauth/v2/token') {
             return this.token(req, res)
@@ -181,6 +214,12 @@ export class HostileIssuer {
         }
         const fail = (status: number, error: string) =>
             json(res, status, { error, error_description: error })
+        if (this.behaviour.tokenError) {
+            return json(res, this.behaviour.tokenError.status, {
+                error: this.behaviour.tokenError.error,
+                error_description: this.behaviour.tokenError.error_description,
+            })
+        }
         if (form.get('grant_type') !== 'authorization_code') {
             return fail(400, 'invalid_grant_type')
         }
@@ -226,6 +265,7 @@ export class HostileIssuer {
             return fail(500, 'pkce_failed')
         }
         const now = Math.floor(Date.now() / 1000)
+        const accessToken = randomUUID()
         const claims: JWTPayload = {
             iss: this.idTokenIssuer,
             sub: grant.sub,
@@ -235,6 +275,12 @@ export class HostileIssuer {
             auth_time: now,
             nonce: grant.nonce,
             acr: 'mosip:idp:acr:generated-code',
+            // eSignet binds the access token (TokenServiceImpl.getIDToken): left half of SHA-256.
+            at_hash: createHash('sha256')
+                .update(accessToken)
+                .digest()
+                .subarray(0, 16)
+                .toString('base64url'),
         }
         for (const [name, value] of Object.entries(this.behaviour.idTokenClaims ?? {})) {
             if (value === undefined) {
@@ -246,7 +292,6 @@ export class HostileIssuer {
         const idToken = this.behaviour.idToken
             ? await this.behaviour.idToken(claims, this)
             : await this.sign(claims)
-        const accessToken = randomUUID()
         this.accessTokens.set(accessToken, grant)
         this.secretsSeen.push(idToken, accessToken)
         return json(res, 200, {
@@ -288,7 +333,9 @@ export class HostileIssuer {
             res.end(answer.body)
             return
         }
-        let body = await this.sign(claims)
+        let body = this.behaviour.userinfoSignedByIdentitySystem
+            ? await this.sign(claims, { key: this.identitySystemKey, kid: 'identity-system-1' })
+            : await this.sign(claims)
         if (this.behaviour.userinfoEncryptTo) {
             body = await new CompactEncrypt(new TextEncoder().encode(body))
                 .setProtectedHeader({ alg: 'RSA-OAEP-256', enc: 'A256GCM', cty: 'JWT' })

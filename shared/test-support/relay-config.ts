@@ -17,6 +17,7 @@ export const RELAY_CONFIG_BODY = {
     },
     uiLocalesSupported: ['en', 'si', 'ta'],
     claimsLocales: ['en', 'si', 'ta'],
+    issuer: 'http://localhost:8088',
 }
 
 export const CONFIG: EsignetPublicConfig = {
@@ -27,6 +28,7 @@ export const CONFIG: EsignetPublicConfig = {
     claims: RELAY_CONFIG_BODY.claims,
     uiLocalesSupported: RELAY_CONFIG_BODY.uiLocalesSupported,
     claimsLocales: RELAY_CONFIG_BODY.claimsLocales,
+    issuer: RELAY_CONFIG_BODY.issuer,
 }
 
 export const REDIRECT_URI = 'http://localhost/api/apps/anc-registration/esignet-callback.html'

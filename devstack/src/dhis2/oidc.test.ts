@@ -1,3 +1,5 @@
+import path from 'node:path'
+import { DEV_KEYS_DIR } from '../esignet/config'
 import { type EsignetServer, startEsignet } from '../esignet/server'
 import { Browser, location } from '../../test-support/esignet-flow'
 import { spawnDhis2, type SpawnedDhis2, tempDataRoot } from '../../test-support/dhis2'
@@ -26,6 +28,11 @@ beforeAll(async () => {
     dhis2 = await spawnDhis2(data.dir, {
         DHIS2_PORT: String(dhis2Port),
         ESIGNET_PORT: String(esignet.port),
+        // The mock identity system signs userinfo with its own key (see oidc.ts).
+        DHIS2_OIDC_USERINFO_CERTIFICATE_FILE: path.join(
+            DEV_KEYS_DIR,
+            'mock-identity-system.dev.cert.pem'
+        ),
     })
 })
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
+import { createRemoteJWKSet, importX509, jwtVerify } from 'jose'
 import * as client from 'openid-client'
 import { createSession, loadUser } from './auth'
 import type { Dhis2Context } from './context'
@@ -29,6 +30,13 @@ export interface OidcOptions {
     mappingClaim: string
     /** Optional OIDC `claims` request (JSON), as DHIS2 passes via extra_request_parameters. */
     claims?: string
+    /**
+     * A PEM certificate of the identity system that signs userinfo. The MOSIP mock identity
+     * system signs with a key eSignet's JWKS does not list (mosip/esignet#2417), so a JWKS-only
+     * check refuses every sign-in. Interim: stock DHIS2 cannot read JWT userinfo at all (issue 14,
+     * the relay's userinfo adapter), this stand-in verifies it like the relay does.
+     */
+    userinfoCertificateFile?: string
     redirectUri: () => string
 }
 
@@ -45,9 +53,11 @@ export function esignetOidcOptions(
     esignetUrl: string,
     dhis2Url: () => string,
     privateKeyFile: string,
-    issuer = `${esignetUrl}/v1/esignet`
+    issuer = `${esignetUrl}/v1/esignet`,
+    userinfoCertificateFile?: string
 ): OidcOptions {
     return {
+        ...(userinfoCertificateFile ? { userinfoCertificateFile } : {}),
         providerId: 'esignet',
         clientId: 'dhis2-staff',
         privateJwk: () =>
@@ -191,7 +201,15 @@ export function registerOidc(
             )
             const idClaims = tokens.claims()
             if (!idClaims) return failure()
-            const userinfo = await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)
+            const userinfo = options.userinfoCertificateFile
+                ? await userinfoWithIdentitySystemKey(
+                      config,
+                      tokens.access_token,
+                      options,
+                      options.userinfoCertificateFile
+                  )
+                : await client.fetchUserInfo(config, tokens.access_token, idClaims.sub)
+            if (userinfo.sub !== idClaims.sub) return failure()
             const mapped = idClaims[options.mappingClaim] ?? userinfo[options.mappingClaim]
             if (typeof mapped !== 'string' || mapped === '') return failure()
             const user = await loadUser(db, 'open_id', mapped)
@@ -204,4 +222,29 @@ export function registerOidc(
             return failure()
         }
     })
+}
+
+/** Userinfo verified against eSignet's JWKS, then the identity system's pinned certificate. */
+async function userinfoWithIdentitySystemKey(
+    config: client.Configuration,
+    accessToken: string,
+    options: OidcOptions,
+    certificateFile: string
+): Promise<Record<string, unknown>> {
+    const response = await client.fetchProtectedResource(
+        config,
+        accessToken,
+        new URL(options.userinfoEndpoint),
+        'GET',
+        undefined,
+        new Headers({ accept: 'application/jwt' })
+    )
+    if (response.status !== 200) throw new Error(`userinfo answered ${response.status}`)
+    const jwt = await response.text()
+    try {
+        return (await jwtVerify(jwt, createRemoteJWKSet(new URL(options.jwksUri)))).payload
+    } catch {
+        const key = await importX509(readFileSync(certificateFile, 'utf8'), 'RS256')
+        return (await jwtVerify(jwt, key)).payload
+    }
 }

@@ -119,7 +119,8 @@ export async function startDhis2(options: Dhis2Options = {}): Promise<Dhis2Serve
             baseUrl,
             env.DHIS2_OIDC_PRIVATE_KEY_FILE ??
                 path.join(REPO_ROOT, 'devstack/keys/dhis2-client.private.dev.jwk.json'),
-            env.DHIS2_OIDC_ISSUER
+            env.DHIS2_OIDC_ISSUER,
+            env.DHIS2_OIDC_USERINFO_CERTIFICATE_FILE
         )
     )
 

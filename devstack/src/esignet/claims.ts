@@ -1,6 +1,7 @@
 import { errors, type KoaContextWithOIDC, type Provider } from 'oidc-provider'
 import { ESIGNET_CLAIMS_SUPPORTED, SCOPE_CLAIMS } from './config'
 import { renderClaim, type RawClaimValue } from './identities'
+import type { IdentitySystem } from './profile'
 
 /** Claims the stand-in can supply; eSignet's list plus names a deployment may enable. */
 export const CLAIMS_AVAILABLE = [
@@ -119,7 +120,7 @@ export async function assertClaimsParameter(
  * what was granted: `name` becomes `name#eng`/`name#sin`/... per the grant's claims_locales.
  * oidc-provider's claim filter only knows plain claim names, hence the post-filter step.
  */
-export function installLocalizedClaims(provider: Provider): void {
+export function installLocalizedClaims(provider: Provider, system: IdentitySystem): void {
     const BaseClaims = provider.Claims as unknown as new (...args: unknown[]) => {
         available: Record<string | symbol, unknown>
         result(): Promise<Record<string, unknown>>
@@ -139,7 +140,7 @@ export function installLocalizedClaims(provider: Provider): void {
                     out,
                     rawValue === undefined
                         ? { [name]: value }
-                        : renderClaim(name, rawValue, languages)
+                        : renderClaim(name, rawValue, languages, system)
                 )
             }
             return out

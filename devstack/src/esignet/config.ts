@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { JWK } from 'jose'
 import { portOf } from '../common/ports'
+import { isOauthHardened, type EsignetProfile, type IdentitySystem } from './profile'
 
 /** eSignet's paths (1.5/1.6), relative to the host. */
 export const PATHS = {
@@ -12,6 +13,8 @@ export const PATHS = {
     jwksEsignet: '/v1/esignet/oauth/.well-known/jwks.json',
     discovery: '/.well-known/openid-configuration',
     discoveryEsignet: '/v1/esignet/oidc/.well-known/openid-configuration',
+    /** eSignet 1.7+ (pushed authorization requests). */
+    par: '/v1/esignet/oauth/par',
     interaction: '/esignet-ui/interaction',
 } as const
 
@@ -72,6 +75,8 @@ export interface EsignetClient {
     acrValues: string[]
     /** eSignet `additionalConfig.userinfo_response_type` */
     userinfoResponseType?: 'JWS' | 'JWE'
+    /** eSignet 1.7+ `additionalConfig.require_pushed_authorization_requests` */
+    requirePar?: boolean
 }
 
 export interface EsignetOptions {
@@ -87,6 +92,15 @@ export interface EsignetOptions {
      * Default true (the 1.6 behaviour); false gives 1.8's fixed issuer.
      */
     legacyIssuer?: boolean
+    /** Who signs userinfo (`ESIGNET_IDENTITY_SYSTEM`): `mock` (default) or `ida`; see profile.ts. */
+    identitySystem?: IdentitySystem
+    /** `ESIGNET_SERVER_PROFILE`: `default` or `fapi2.0` (1.8). */
+    serverProfile?: string
+    /**
+     * `ESIGNET_CLOCK_OFFSET_SECONDS`: eSignet runs on its own host with its own clock. Shifts this
+     * whole process's clock (tokens, codes, interaction times), so run it in its own process.
+     */
+    clockOffsetSeconds?: number
     /** Directory for the durable state; defaults to dataDir('esignet'). */
     dataDir?: string
     /** Seed identities file (mock identity system shape). */
@@ -101,6 +115,8 @@ export interface EsignetOptions {
     otp?: string
     /** Provider signing key (private RSA JWK); defaults to the committed dev key. */
     signingKey?: JWK
+    /** The mock identity system's userinfo signing key; defaults to the committed dev key. */
+    identitySystemKey?: JWK
     /** Silence request logging (tests). */
     quiet?: boolean
 }
@@ -164,6 +180,21 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EsignetOpt
     if (env.ESIGNET_LEGACY_ISSUER) {
         options.legacyIssuer = env.ESIGNET_LEGACY_ISSUER !== 'false'
     }
+    if (env.ESIGNET_IDENTITY_SYSTEM) {
+        options.identitySystem = env.ESIGNET_IDENTITY_SYSTEM as IdentitySystem
+    }
+    if (env.ESIGNET_SERVER_PROFILE) {
+        options.serverProfile = env.ESIGNET_SERVER_PROFILE
+    }
+    if (env.ESIGNET_CLOCK_OFFSET_SECONDS) {
+        const offset = Number(env.ESIGNET_CLOCK_OFFSET_SECONDS)
+        if (!Number.isInteger(offset) || Math.abs(offset) > 3600) {
+            throw new Error(
+                `ESIGNET_CLOCK_OFFSET_SECONDS must be a whole number of seconds within an hour, got "${env.ESIGNET_CLOCK_OFFSET_SECONDS}"`
+            )
+        }
+        options.clockOffsetSeconds = offset
+    }
     if (env.ESIGNET_DATA_DIR) {
         options.dataDir = env.ESIGNET_DATA_DIR
     }
@@ -185,8 +216,31 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): EsignetOpt
     return options
 }
 
-/** eSignet 1.5/1.6's static discovery map (`mosip.esignet.discovery.key-values`). */
-export function discoveryDocument(baseUrl: string, acrValues: string[]): Record<string, unknown> {
+/**
+ * eSignet's static discovery map (`mosip.esignet.discovery.key-values`, application-default
+ * .properties): 1.5/1.6 as below; 1.7+ adds PAR, PS256/ES256 client assertions
+ * (`mosip.esignet.supported.client.auth.signing.algorithms`), S256, DPoP and RFC 9207.
+ */
+export function discoveryDocument(
+    baseUrl: string,
+    acrValues: string[],
+    profile: EsignetProfile
+): Record<string, unknown> {
+    const document = discovery16(baseUrl, acrValues)
+    if (isOauthHardened(profile)) {
+        Object.assign(document, {
+            pushed_authorization_request_endpoint: `${baseUrl}${PATHS.par}`,
+            token_endpoint_auth_signing_alg_values_supported: ['RS256', 'PS256', 'ES256'],
+            code_challenge_methods_supported: ['S256'],
+            dpop_signing_alg_values_supported: ['RS256', 'PS256'],
+            require_pushed_authorization_requests: profile.fapi2,
+            authorization_response_iss_parameter_supported: true,
+        })
+    }
+    return document
+}
+
+function discovery16(baseUrl: string, acrValues: string[]): Record<string, unknown> {
     return {
         issuer: baseUrl,
         authorization_endpoint: `${baseUrl}${PATHS.authorize}`,

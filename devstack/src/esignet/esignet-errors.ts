@@ -137,3 +137,44 @@ export function authorizeError(err: ProviderError): string {
             return err.error ?? 'unknown_error'
     }
 }
+
+/**
+ * eSignet 1.7+ answers token errors with OAuth codes: its own code when it is one of
+ * invalid_client, unsupported_grant_type, invalid_scope, invalid_grant, else invalid_request;
+ * the description is its English message for the internal code (ExceptionHandlerAdvice
+ * .handleOpenIdConnectControllerExceptions, messages.properties, mosip/esignet v1.7.1). Client
+ * assertion failures are invalid_client and unknown codes invalid_grant from 1.7
+ * (TokenServiceImpl, OAuthServiceImpl.validateRequestParametersWithTransaction).
+ */
+const MESSAGES: Record<string, string> = {
+    invalid_transaction: 'Invalid transaction or transaction expired.',
+    invalid_auth_code: 'Invalid authorization code provided.',
+    invalid_redirect_uri: 'Invalid redirect URL.',
+    invalid_client_id: 'Invalid Client identifier.',
+    invalid_assertion: 'Invalid Client assertion.',
+    invalid_assertion_type: 'Invalid/Unsupported client assertion type.',
+    invalid_pkce_code_verifier: 'Invalid proof key code verifier.',
+    pkce_failed: 'Proof key challenge exchange failed.',
+    invalid_grant_type: 'Invalid/Unsupported grant type.',
+    invalid_request: 'Invalid Request.',
+    unknown_error: 'Unknown error.',
+}
+
+export function oauthTokenError(mapped: EsignetError): { error: string; description: string } {
+    const internal =
+        mapped.error === 'invalid_assertion'
+            ? 'invalid_client'
+            : mapped.error === 'invalid_transaction'
+              ? 'invalid_grant'
+              : mapped.error
+    const oauthCodes = [
+        'invalid_client',
+        'unsupported_grant_type',
+        'invalid_scope',
+        'invalid_grant',
+    ]
+    return {
+        error: oauthCodes.includes(internal) ? internal : 'invalid_request',
+        description: MESSAGES[mapped.error] ?? MESSAGES.unknown_error ?? '',
+    }
+}

@@ -7,12 +7,15 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { readFileSync } from 'node:fs'
 import {
     compactDecrypt,
     createRemoteJWKSet,
     decodeJwt,
+    decodeProtectedHeader,
     exportJWK,
     generateKeyPair,
+    importX509,
     jwtVerify,
     type JWK,
 } from 'jose'
@@ -33,6 +36,12 @@ import {
 const RELAY = 'anc-relay'
 const RELAY_REDIRECT = 'http://localhost:8080/api/apps/anc-registration/esignet-callback.html'
 const relayKey = readJwk(path.join(DEV_KEYS_DIR, 'relay-client.private.dev.jwk.json'))
+/** The mock identity system's certificate: its key signs userinfo, eSignet's JWKS never lists it. */
+const identitySystemKey = () =>
+    importX509(
+        readFileSync(path.join(DEV_KEYS_DIR, 'mock-identity-system.dev.cert.pem'), 'utf8'),
+        'RS256'
+    )
 const NIMALI = '5860125421' // has a photo
 const DILINI = '6028461937' // no e-mail
 
@@ -179,11 +188,19 @@ describe('authorization', () => {
         expect(userinfo.status).toBe(200)
         expect(userinfo.headers.get('content-type')).toMatch(/^application\/jwt/)
         expect(userinfo.headers.get('access-control-allow-origin')).toBeNull()
-        const verified = await jwtVerify(await userinfo.text(), jwks, {
+        const body = await userinfo.text()
+        // Signed by the mock identity system's own key, which eSignet's JWKS does not list
+        // (esignet-mock-services v0.11.2 AuthenticationServiceImpl.signKyc; mosip/esignet#2417).
+        await expect(jwtVerify(body, jwks)).rejects.toThrow(/no applicable key/)
+        expect(decodeProtectedHeader(body).kid).toBe('mock-identity-system-dev-1')
+        const verified = await jwtVerify(body, await identitySystemKey(), {
             issuer: `${server.url}/v1/esignet`,
             audience: RELAY,
         })
         const claims = verified.payload as Record<string, unknown>
+        // The mock sends no iat or exp in userinfo.
+        expect(claims).not.toHaveProperty('iat')
+        expect(claims).not.toHaveProperty('exp')
         expect(claims.sub).toBe(pairwiseSub(NIMALI, RELAY))
         // raw formats: slashes in the date, labels for gender, tagged names per claims_locales
         expect(claims.birthdate).toBe('1996/05/14')
@@ -195,8 +212,8 @@ describe('authorization', () => {
         expect(claims).not.toHaveProperty('name')
         expect(String(claims.picture)).toMatch(/^data:image\/png;base64,/)
         expect(claims.phone_number).toBe('+94771234503')
-        // the national ID shared with consent is her NIC, not the mock login ID
-        expect(claims.individual_id).toBe('199663510742')
+        // requested with consent, but the mock's claims mapping has no individual_id
+        expect(claims).not.toHaveProperty('individual_id')
     })
 
     test('one requested language gives plain keys; no claims_locales means English', async () => {
@@ -364,8 +381,10 @@ async function userinfoClaims(
         headers: { Authorization: `Bearer ${String(json.access_token)}` },
     })
     expect(userinfo.status).toBe(200)
-    const jwks = createRemoteJWKSet(new URL(`${server.url}${PATHS.jwks}`))
-    return (await jwtVerify(await userinfo.text(), jwks)).payload as Record<string, unknown>
+    return (await jwtVerify(await userinfo.text(), await identitySystemKey())).payload as Record<
+        string,
+        unknown
+    >
 }
 
 describe('token endpoint rejects what eSignet rejects, with eSignet codes', () => {
@@ -542,8 +561,10 @@ describe('userinfo and CORS', () => {
         )
         expect(protectedHeader.alg).toBe('RSA-OAEP-256')
         expect(protectedHeader.enc).toBe('A256GCM')
-        const jwks = createRemoteJWKSet(new URL(`${server.url}${PATHS.jwks}`))
-        const inner = await jwtVerify(new TextDecoder().decode(plaintext), jwks)
+        const inner = await jwtVerify(
+            new TextDecoder().decode(plaintext),
+            await identitySystemKey()
+        )
         expect(inner.payload.birthdate).toBe('1996/05/14')
     })
 })

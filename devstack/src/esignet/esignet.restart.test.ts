@@ -9,12 +9,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DEV_KEYS_DIR, PATHS, readJwk } from './config'
 import {
-    ASSERTION_TYPE,
     authorize,
-    clientAssertion,
     location,
+    redeemCode,
     startAuthorization,
-    tokenRequest,
 } from '../../test-support/esignet-flow'
 
 const REPO = path.resolve(__dirname, '../../..')
@@ -72,20 +70,15 @@ function kill9(child: Child): Promise<void> {
     })
 }
 
-async function redeem(baseUrl: string, code: string, codeVerifier: string, jti?: string) {
-    const tokenEndpoint = `${baseUrl}${PATHS.token}`
-    return tokenRequest(tokenEndpoint, {
-        grant_type: 'authorization_code',
+function redeem(baseUrl: string, code: string, codeVerifier: string, jti?: string) {
+    return redeemCode({
+        baseUrl,
         code,
-        redirect_uri: REDIRECT,
-        client_assertion_type: ASSERTION_TYPE,
-        client_assertion: await clientAssertion({
-            clientId: RELAY,
-            privateJwk: relayKey,
-            aud: tokenEndpoint,
-            ...(jti ? { jti } : {}),
-        }),
-        code_verifier: codeVerifier,
+        codeVerifier,
+        redirectUri: REDIRECT,
+        clientId: RELAY,
+        privateJwk: relayKey,
+        ...(jti ? { assertion: { jti } } : {}),
     })
 }
 

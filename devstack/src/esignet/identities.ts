@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import type { IdentitySystem } from './profile'
 
 /** ISO 639-3 codes, as the mock identity system tags its values. */
 export type LanguageCode = string
@@ -78,9 +79,15 @@ export type RawClaimValue = string | Localized | Record<string, string | Localiz
 
 /**
  * The mock identity system's claim mapping (`mosip.mock.ida.identity-openid-claims-mapping`):
- * values are copied verbatim (birthdate `YYYY/MM/DD`, gender labels, tagged names).
+ * values are copied verbatim (birthdate `YYYY/MM/DD`, gender labels, tagged names). The mapping
+ * has no `individual_id` (esignet-mock-services v0.11.2 and v0.13.0 application-default
+ * .properties), so the mock never sends it; MOSIP ID authentication releases the ID the person
+ * signed in with (her UIN or VID), which is not her NIC.
  */
-export function identityClaims(identity: SeedIdentity): Record<string, RawClaimValue> {
+export function identityClaims(
+    identity: SeedIdentity,
+    system: IdentitySystem
+): Record<string, RawClaimValue> {
     const claims: Record<string, RawClaimValue> = {}
     const localized = (values: LanguageValue[] | undefined): Localized | undefined =>
         values && values.length > 0 ? { localized: values } : undefined
@@ -98,10 +105,9 @@ export function identityClaims(identity: SeedIdentity): Record<string, RawClaimV
     put('phone_number', identity.phone)
     put('email', identity.email)
     put('picture', identity.encodedPhoto)
-    // In Sri Lanka the national ID a person signs in with is her NIC; our seed keeps
-    // mock-identity-system login IDs apart from the NIC, so the shared claim carries the NIC
-    // (what a real deployment releases), falling back to the login ID.
-    put('individual_id', identity.nic ?? identity.individualId)
+    if (system === 'ida') {
+        put('individual_id', identity.individualId)
+    }
     put('locale', identity.preferredLang)
 
     const address: Record<string, string | Localized> = {}
@@ -148,14 +154,28 @@ export function claimsLocalesToLanguages(claimsLocales: string | undefined): Lan
 }
 
 /**
- * Renders language-tagged values as mock identity system 0.12+ does: exactly one requested
- * language available gives the plain key (`name`); several give `name#eng`, `name#sin`, ...;
- * none gives the plain key with the first stored value.
+ * The language tag in a claim key: the mock identity system behind plugin >= 1.3.1 uses the
+ * 3-letter code (`name#eng`); MOSIP ID authentication and plugin 1.3.0 the 2-letter one
+ * (`name#en`, as in eSignet's OpenAPI document).
+ */
+function languageTag(language: LanguageCode, system: IdentitySystem): string {
+    if (system === 'mock') {
+        return language
+    }
+    const two = Object.entries(TWO_TO_THREE).find(([, three]) => three === language)?.[0]
+    return two ?? language
+}
+
+/**
+ * Renders language-tagged values as mock identity system 0.12+ does
+ * (AuthenticationServiceImpl.getKycValues): with one requested language the plain key (`name`);
+ * with several, `name#eng`, `name#sin`, ... for those it holds; none of them held, no claim.
  */
 function renderLocalized(
     name: string,
     value: string | Localized,
     languages: LanguageCode[],
+    system: IdentitySystem,
     into: Record<string, unknown>
 ): void {
     if (typeof value === 'string') {
@@ -165,14 +185,13 @@ function renderLocalized(
     const matches = languages
         .map((language) => value.localized.find((entry) => entry.language === language))
         .filter((entry): entry is LanguageValue => entry !== undefined)
-    if (matches.length === 1) {
+    if (languages.length === 1 && matches.length === 1) {
         into[name] = matches[0]?.value
-    } else if (matches.length > 1) {
+    } else {
+        // Held in none of the requested languages: the claim is simply absent.
         for (const match of matches) {
-            into[`${name}#${match.language}`] = match.value
+            into[`${name}#${languageTag(match.language, system)}`] = match.value
         }
-    } else if (value.localized[0]) {
-        into[name] = value.localized[0].value
     }
 }
 
@@ -180,16 +199,17 @@ function renderLocalized(
 export function renderClaim(
     name: string,
     value: RawClaimValue,
-    languages: LanguageCode[]
+    languages: LanguageCode[],
+    system: IdentitySystem
 ): Record<string, unknown> {
     const out: Record<string, unknown> = {}
     if (typeof value === 'string' || 'localized' in value) {
-        renderLocalized(name, value as string | Localized, languages, out)
+        renderLocalized(name, value as string | Localized, languages, system, out)
         return out
     }
     const nested: Record<string, unknown> = {}
     for (const [part, partValue] of Object.entries(value)) {
-        renderLocalized(part, partValue, languages, nested)
+        renderLocalized(part, partValue, languages, system, nested)
     }
     out[name] = nested
     return out

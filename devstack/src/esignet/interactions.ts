@@ -6,6 +6,7 @@ import { coveredByEarlierConsent, rememberConsent, rememberedConsent } from './c
 import type { FileStore } from './file-store'
 import { claimsLocalesToLanguages, maskContact, type IdentityStore } from './identities'
 import { readForm, redirect, sendHtml } from './interaction-http'
+import { isAtLeast } from '../common/version'
 import type { EsignetProfile } from './profile'
 import { RECORD } from './records'
 import { consentPage, errorPage, loginPage, otpPage } from './views'
@@ -66,7 +67,7 @@ export function interactionHandler(deps: InteractionDeps) {
         const form = await readForm(req)
         switch (step) {
             case 'cancel':
-                await cancel(request)
+                await cancel(request, form)
                 return
             case 'login':
                 await submitIndividualId(request, form)
@@ -172,15 +173,28 @@ function render(
     )
 }
 
-async function cancel({ deps, req, res, uid }: InteractionRequest): Promise<void> {
+/**
+ * The code a cancel redirects with (oidc-ui): the consent page's "discontinue" sends
+ * `consent_request_rejected` up to 1.7 (Consent.js) and `access_denied` in 1.8; the claim
+ * details page of 1.6+ (ClaimDetails.js:229 in v1.6.2) sends `consent_details_rejected`.
+ */
+function cancelCode(profile: EsignetProfile, page: string | null): string {
+    if (page === 'claim-details' && isAtLeast(profile.version, '1.6')) {
+        return 'consent_details_rejected'
+    }
+    return isAtLeast(profile.version, '1.8') ? 'access_denied' : 'consent_request_rejected'
+}
+
+async function cancel(
+    { deps, req, res, uid }: InteractionRequest,
+    form: URLSearchParams
+): Promise<void> {
     await deps.store.delete(RECORD.auth(uid))
+    const error = cancelCode(deps.profile, form.get('page'))
     await deps.provider.interactionFinished(
         req,
         res,
-        {
-            error: 'consent_request_rejected',
-            error_description: 'consent_request_rejected',
-        },
+        { error, error_description: error },
         { mergeWithLastSubmission: false }
     )
 }

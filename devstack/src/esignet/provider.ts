@@ -20,9 +20,10 @@ import { authorizeError } from './esignet-errors'
 import { fileAdapterFactory } from './file-adapter'
 import type { FileStore } from './file-store'
 import { identityClaims, type IdentityStore } from './identities'
-import type { EsignetProfile } from './profile'
+import { isOauthHardened, type EsignetProfile } from './profile'
 import { ensureSameRealmStructuredClone } from './realm'
 import { RECORD } from './records'
+import type { UserinfoRenderer } from './userinfo'
 import { errorPage } from './views'
 import { esignetWireFormat } from './wire-format'
 
@@ -36,9 +37,16 @@ export interface ProviderSettings {
     identities: IdentityStore
     /** The eSignet version reproduced: branch on this where versions differ. */
     profile: EsignetProfile
+    /** Signs (and encrypts) userinfo as the identity system does. */
+    userinfo: UserinfoRenderer
 }
 
-function clientMetadata(client: EsignetClient): ClientMetadata {
+/** Client assertion algorithms: RS256 up to 1.6, RS256/PS256/ES256 from 1.7 (TokenServiceImpl). */
+function assertionAlgs(profile: EsignetProfile): ('RS256' | 'PS256' | 'ES256')[] {
+    return isOauthHardened(profile) ? ['RS256', 'PS256', 'ES256'] : ['RS256']
+}
+
+function clientMetadata(client: EsignetClient, profile: EsignetProfile): ClientMetadata {
     const metadata: ClientMetadata = {
         client_id: client.clientId,
         client_name: client.name,
@@ -46,7 +54,6 @@ function clientMetadata(client: EsignetClient): ClientMetadata {
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'private_key_jwt',
-        token_endpoint_auth_signing_alg: 'RS256',
         id_token_signed_response_alg: 'RS256',
         userinfo_signed_response_alg: 'RS256',
         subject_type: 'pairwise',
@@ -55,11 +62,14 @@ function clientMetadata(client: EsignetClient): ClientMetadata {
         esignet_user_claims: client.userClaims,
         esignet_acr_values: client.acrValues,
     }
-    if (client.userinfoResponseType === 'JWE') {
-        // eSignet 1.6 + mock ID system: JWE(JWS) to the client's key
-        metadata.userinfo_encrypted_response_alg = 'RSA-OAEP-256'
-        metadata.userinfo_encrypted_response_enc = 'A256GCM'
+    if (!isOauthHardened(profile)) {
+        metadata.token_endpoint_auth_signing_alg = 'RS256'
     }
+    if (client.requirePar && isOauthHardened(profile)) {
+        metadata.require_pushed_authorization_requests = true
+    }
+    // JWE userinfo (userinfoResponseType 'JWE') is made by the wire format, around the identity
+    // system's JWS (see userinfo.ts).
     return metadata
 }
 
@@ -92,7 +102,7 @@ export function createProvider(settings: ProviderSettings): Provider {
 
     const configuration: Configuration = {
         adapter: fileAdapterFactory(store),
-        clients: settings.clients.map(clientMetadata),
+        clients: settings.clients.map((client) => clientMetadata(client, settings.profile)),
         extraClientMetadata: { properties: ['esignet_user_claims', 'esignet_acr_values'] },
         clientAuthMethods: ['private_key_jwt'],
         clientDefaults: {
@@ -102,11 +112,9 @@ export function createProvider(settings: ProviderSettings): Provider {
             id_token_signed_response_alg: 'RS256',
         },
         enabledJWA: {
-            clientAuthSigningAlgValues: ['RS256'],
+            clientAuthSigningAlgValues: assertionAlgs(settings.profile),
             idTokenSigningAlgValues: ['RS256'],
             userinfoSigningAlgValues: ['RS256'],
-            userinfoEncryptionAlgValues: ['RSA-OAEP-256'],
-            userinfoEncryptionEncValues: ['A256GCM'],
         },
         jwks: { keys: [settings.signingKey as never] },
         cookies: {
@@ -139,6 +147,7 @@ export function createProvider(settings: ProviderSettings): Provider {
             token: PATHS.token,
             userinfo: PATHS.userinfo,
             jwks: PATHS.jwksEsignet,
+            pushed_authorization_request: PATHS.par,
         },
         ttl: {
             AccessToken: 3600,
@@ -152,7 +161,12 @@ export function createProvider(settings: ProviderSettings): Provider {
             devInteractions: { enabled: false },
             claimsParameter: { enabled: true, assertClaimsParameter },
             jwtUserinfo: { enabled: true },
-            encryption: { enabled: true },
+            // eSignet 1.7+ (AuthorizationServiceImpl.assertPARRequiredIsFalse per client; 1.8's
+            // fapi2.0 profile for every client).
+            pushedAuthorizationRequests: {
+                enabled: isOauthHardened(settings.profile),
+                requirePushedAuthorizationRequests: settings.profile.fapi2,
+            },
             userinfo: { enabled: true },
             rpInitiatedLogout: { enabled: false },
             introspection: { enabled: false },
@@ -171,8 +185,12 @@ export function createProvider(settings: ProviderSettings): Provider {
             return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined
         },
         // eSignet's rules for the client assertion (TokenServiceImpl.verifyClientAssertionToken).
-        assertJwtClientAuthClaimsAndHeader: clientAssertionRules(tokenEndpoint),
-        findAccount: accountFinder(identities, store),
+        assertJwtClientAuthClaimsAndHeader: clientAssertionRules(
+            tokenEndpoint,
+            settings.baseUrl,
+            settings.profile
+        ),
+        findAccount: accountFinder(identities, store, settings.profile),
         renderError: async (ctx, out) => {
             ctx.type = 'html'
             ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
@@ -181,7 +199,8 @@ export function createProvider(settings: ProviderSettings): Provider {
     }
 
     const provider = new Provider(settings.issuer, configuration)
-    installLocalizedClaims(provider)
+    installLocalizedClaims(provider, settings.profile.identitySystem)
+    installAccessTokenHash(provider)
     provider.on('grant.error', (ctx: KoaContextWithOIDC, err: unknown) => {
         ctx.state.providerError = err
     })
@@ -189,21 +208,37 @@ export function createProvider(settings: ProviderSettings): Provider {
         ctx.state.providerError = err
         console.error('[esignet] server error', err)
     })
-    provider.use(esignetWireFormat())
+    provider.use(
+        esignetWireFormat({
+            profile: settings.profile,
+            baseUrl: settings.baseUrl,
+            userinfo: settings.userinfo,
+        })
+    )
     return provider
 }
 
-/** eSignet's rules for the client assertion, beyond its signature (TokenServiceImpl). */
+/**
+ * eSignet's rules for the client assertion, beyond its signature (TokenServiceImpl
+ * .verifyClientAssertionToken): RS256 only up to 1.6, RS256/PS256/ES256 from 1.7; `aud` exactly
+ * the token endpoint, from 1.7 also the issuer.
+ */
 function clientAssertionRules(
-    tokenEndpoint: string
+    tokenEndpoint: string,
+    baseUrl: string,
+    profile: EsignetProfile
 ): Configuration['assertJwtClientAuthClaimsAndHeader'] {
+    const algorithms = assertionAlgs(profile)
+    const audiences = isOauthHardened(profile) ? [tokenEndpoint, baseUrl] : [tokenEndpoint]
     return async (_ctx, claims, header, client) => {
-        if (header.alg !== 'RS256') {
-            throw new errors.InvalidClientAuth('client assertion must be signed with RS256')
+        if (!(algorithms as string[]).includes(String(header.alg))) {
+            throw new errors.InvalidClientAuth(
+                `client assertion must be signed with ${algorithms.join(', ')}`
+            )
         }
         const aud =
             Array.isArray(claims.aud) && claims.aud.length === 1 ? claims.aud[0] : claims.aud
-        if (aud !== tokenEndpoint) {
+        if (typeof aud !== 'string' || !audiences.includes(aud)) {
             throw new errors.InvalidClientAuth(`aud must be exactly ${tokenEndpoint}`)
         }
         if (claims.sub !== client.clientId || claims.iss !== client.clientId) {
@@ -219,7 +254,11 @@ function clientAssertionRules(
  * Accounts are the mock identity system's people: the id_token carries only `sub`, userinfo the
  * person's raw claims in the languages the grant's claims_locales chose.
  */
-function accountFinder(identities: IdentityStore, store: FileStore): Configuration['findAccount'] {
+function accountFinder(
+    identities: IdentityStore,
+    store: FileStore,
+    profile: EsignetProfile
+): Configuration['findAccount'] {
     return async (ctx, sub): Promise<Account | undefined> => {
         const identity = identities.find(sub)
         if (!identity) {
@@ -232,7 +271,7 @@ function accountFinder(identities: IdentityStore, store: FileStore): Configurati
                 if (use !== 'userinfo') {
                     return { sub }
                 }
-                const raw = identityClaims(identity)
+                const raw = identityClaims(identity, profile.identitySystem)
                 const grantId = ctx.oidc.accessToken?.grantId
                 const stored = grantId ? store.get(RECORD.grantLanguages(grantId)) : undefined
                 const languages = Array.isArray(stored?.languages)
@@ -242,4 +281,32 @@ function accountFinder(identities: IdentityStore, store: FileStore): Configurati
             },
         }
     }
+}
+
+/**
+ * eSignet binds the access token into every id_token (TokenServiceImpl.getIDToken puts
+ * `at_hash`); oidc-provider does so only for implicit and hybrid responses. IdToken hashes the
+ * value it is given, so the access token issued alongside is set as `at_hash`.
+ */
+function installAccessTokenHash(provider: Provider): void {
+    const BaseIdToken = provider.IdToken as unknown as new (...args: unknown[]) => {
+        ctx?: KoaContextWithOIDC
+        extra: Record<string, unknown>
+        set(key: string, value: unknown): void
+        issue(options: { use: string }): Promise<string>
+    }
+    class EsignetIdToken extends BaseIdToken {
+        override async issue(options: { use: string }): Promise<string> {
+            // Opaque access tokens are their jti (oidc-provider models/formats/opaque.js).
+            const accessToken = this.ctx?.oidc?.entities?.AccessToken as
+                { jti?: string } | undefined
+            if (options.use === 'idtoken' && accessToken?.jti && !('at_hash' in this.extra)) {
+                this.set('at_hash', accessToken.jti)
+            }
+            return super.issue(options)
+        }
+    }
+    // oidc-provider looks up the token's TTL by class name.
+    Object.defineProperty(EsignetIdToken, 'name', { value: 'IdToken' })
+    Object.defineProperty(provider, 'IdToken', { value: EsignetIdToken, configurable: true })
 }

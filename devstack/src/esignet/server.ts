@@ -15,11 +15,13 @@ import {
     type EsignetClient,
     type EsignetOptions,
 } from './config'
+import { applyClockOffset } from './clock'
 import { FileStore } from './file-store'
 import { IdentityStore } from './identities'
 import { interactionHandler } from './interactions'
 import { esignetProfile } from './profile'
 import { createProvider } from './provider'
+import { UserinfoRenderer } from './userinfo'
 import { errorPage, PAGE_CSP } from './views'
 
 export interface EsignetServer {
@@ -87,6 +89,9 @@ export async function startEsignet(options: EsignetOptions = {}): Promise<Esigne
     // First: a version the stand-in does not model stops it before it listens.
     const profile = esignetProfile(options)
     const clients = registrations(options)
+    if (options.clockOffsetSeconds) {
+        applyClockOffset(options.clockOffsetSeconds)
+    }
     const identities = IdentityStore.fromFile(options.identitiesFile)
     const dir = options.dataDir ?? dataDir('esignet')
     mkdirSync(dir, { recursive: true })
@@ -106,21 +111,31 @@ export async function startEsignet(options: EsignetOptions = {}): Promise<Esigne
     }
     const baseUrl = (options.baseUrl ?? `http://localhost:${port}`).replace(/\/+$/, '')
     const tokenIssuer = profile.legacyIssuer ? `${baseUrl}/v1/esignet` : baseUrl
+    const signingKey =
+        options.signingKey ??
+        readJwk(path.join(DEV_KEYS_DIR, 'esignet-provider.private.dev.jwk.json'))
     const provider = createProvider({
         baseUrl,
         issuer: tokenIssuer,
         clients,
-        signingKey:
-            options.signingKey ??
-            readJwk(path.join(DEV_KEYS_DIR, 'esignet-provider.private.dev.jwk.json')),
+        signingKey,
         cookieKeys: cookieKeys(dir),
         store,
         identities,
         profile,
+        userinfo: await UserinfoRenderer.create({
+            profile,
+            baseUrl,
+            esignetKey: signingKey,
+            identitySystemKey:
+                options.identitySystemKey ??
+                readJwk(path.join(DEV_KEYS_DIR, 'mock-identity-system.private.dev.jwk.json')),
+            clients,
+        }),
     })
     provider.proxy = true
     const acrValues = Object.values(ACR)
-    const discovery = JSON.stringify(discoveryDocument(baseUrl, acrValues))
+    const discovery = JSON.stringify(discoveryDocument(baseUrl, acrValues, profile))
     const interactions = interactionHandler({
         provider,
         store,
@@ -162,6 +177,14 @@ export async function startEsignet(options: EsignetOptions = {}): Promise<Esigne
             res.statusCode = 404
             res.end()
             return
+        } else if (pathname === PATHS.authorize && !claimsReadable(url)) {
+            // eSignet's sign-in page runs decodeURI over the decoded `claims` parameter before
+            // JSON.parse (oidc-ui Authorize.js, v1.4.1-v1.8.0): a stray `%` fails there.
+            res.statusCode = 400
+            res.setHeader('Content-Type', 'text/html; charset=utf-8')
+            res.setHeader('Content-Security-Policy', PAGE_CSP)
+            res.end(errorPage('parsing_error_msg', 'The request could not be read.'))
+            return
         } else if (pathname.startsWith(`${PATHS.interaction}/`)) {
             interactions(req, res, pathname).catch(fail)
             return
@@ -191,4 +214,22 @@ export async function startEsignet(options: EsignetOptions = {}): Promise<Esigne
             await store.close()
         },
     }
+}
+
+/**
+ * Whether eSignet's UI can read the `claims` parameter: `JSON.parse(decodeURI(claims))`. A `%`
+ * that is not an escape throws (eSignet shows its error page); one that is (e.g. `%20`) is
+ * silently decoded a second time there.
+ */
+function claimsReadable(url: URL): boolean {
+    const claims = url.searchParams.get('claims')
+    if (claims === null) {
+        return true
+    }
+    try {
+        JSON.parse(decodeURI(claims))
+    } catch {
+        return false
+    }
+    return true
 }

@@ -1,6 +1,8 @@
 import type { KoaContextWithOIDC } from 'oidc-provider'
 import { PATHS } from './config'
-import { authorizeError, tokenError } from './esignet-errors'
+import { authorizeError, oauthTokenError, tokenError } from './esignet-errors'
+import { isOauthHardened, type EsignetProfile } from './profile'
+import type { UserinfoRenderer } from './userinfo'
 import { errorPage } from './views'
 
 function stripCors(ctx: KoaContextWithOIDC): void {
@@ -13,11 +15,18 @@ function stripCors(ctx: KoaContextWithOIDC): void {
 }
 
 /**
- * Reshapes oidc-provider's responses into eSignet 1.6's wire format: token errors with eSignet's
- * codes and statuses, no `scope` in the token response, userinfo errors as an empty 401, no CORS
- * on token or userinfo, authorize errors on a page, and the 1.6 success redirect.
+ * Reshapes oidc-provider's responses into eSignet's wire format, per version: token errors with
+ * eSignet's codes and statuses (1.7+: OAuth codes, the message as description, always 400 and
+ * no-store), no `scope` in the token response, userinfo as the identity system made it, userinfo
+ * errors as an empty 401, no CORS on token or userinfo, authorize errors on a page, and the
+ * success redirect (1.6 concatenation; 1.7+ encoded, with `iss`).
  */
-export function esignetWireFormat() {
+export function esignetWireFormat(options: {
+    profile: EsignetProfile
+    baseUrl: string
+    userinfo: UserinfoRenderer
+}) {
+    const { profile } = options
     return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
         await next()
         if (ctx.path === PATHS.token) {
@@ -25,8 +34,16 @@ export function esignetWireFormat() {
             if (ctx.status >= 400) {
                 const body = (ctx.oidc?.body ?? {}) as Record<string, unknown>
                 const mapped = tokenError(body, ctx.state.providerError as never)
-                ctx.body = { error: mapped.error, error_description: mapped.error }
-                ctx.status = mapped.status
+                if (isOauthHardened(profile)) {
+                    const oauth = oauthTokenError(mapped)
+                    ctx.body = { error: oauth.error, error_description: oauth.description }
+                    ctx.status = 400
+                    ctx.set('Cache-Control', 'no-store')
+                    ctx.set('Pragma', 'no-cache')
+                } else {
+                    ctx.body = { error: mapped.error, error_description: mapped.error }
+                    ctx.status = mapped.status
+                }
                 ctx.remove('WWW-Authenticate')
             } else if (ctx.body && typeof ctx.body === 'object' && 'access_token' in ctx.body) {
                 const { scope: _scope, ...rest } = ctx.body as Record<string, unknown>
@@ -41,16 +58,23 @@ export function esignetWireFormat() {
                 ctx.status = 401
                 ctx.remove('Content-Type')
                 ctx.set('WWW-Authenticate', 'error="invalid_token"')
+            } else if (typeof ctx.body === 'string') {
+                ctx.body = await options.userinfo.render(ctx.body)
+                ctx.type = 'application/jwt; charset=utf-8'
             }
             return
         }
         if (ctx.path === PATHS.authorize || ctx.path.startsWith(`${PATHS.authorize}/`)) {
-            rewriteAuthorizeRedirect(ctx)
+            rewriteAuthorizeRedirect(ctx, profile, options.baseUrl)
         }
     }
 }
 
-function rewriteAuthorizeRedirect(ctx: KoaContextWithOIDC): void {
+function rewriteAuthorizeRedirect(
+    ctx: KoaContextWithOIDC,
+    profile: EsignetProfile,
+    baseUrl: string
+): void {
     const location = ctx.response.get('Location')
     if (ctx.status !== 303 || !location || location.startsWith('/')) {
         return
@@ -88,9 +112,19 @@ function rewriteAuthorizeRedirect(ctx: KoaContextWithOIDC): void {
     }
     const code = params.get('code')
     if (code) {
-        // eSignet <= 1.6 concatenates: redirect_uri + "?state=" + state + "&code=" + code,
-        // state not URL-encoded and no `iss`.
-        ctx.redirect(`${base}?state=${state ?? ''}&code=${code}`)
+        if (isOauthHardened(profile)) {
+            // 1.7+ (oidc-ui Consent.js): URLSearchParams, with the discovery issuer (RFC 9207).
+            const query = new URLSearchParams({
+                ...(state !== null ? { state } : {}),
+                code,
+                iss: baseUrl,
+            })
+            ctx.redirect(`${base}?${query.toString()}`)
+        } else {
+            // eSignet <= 1.6 concatenates: redirect_uri + "?state=" + state + "&code=" + code,
+            // state not URL-encoded and no `iss`.
+            ctx.redirect(`${base}?state=${state ?? ''}&code=${code}`)
+        }
         ctx.status = 303
     }
 }

@@ -13,6 +13,12 @@ const REPO_ROOT = path.resolve(__dirname, '../../..')
 
 const SERVICE_ORDER: ServiceName[] = ['esignet', 'fhir', 'relay', 'dhis2']
 
+/**
+ * How far eSignet's clock runs ahead in the local stack (override: ESIGNET_CLOCK_OFFSET_SECONDS):
+ * inside the 60 s the relay tolerates, far outside the 5 s it used to.
+ */
+export const DEFAULT_ESIGNET_CLOCK_OFFSET_SECONDS = 45
+
 export interface ServiceDefinition {
     name: ServiceName
     label: string
@@ -27,19 +33,32 @@ export function serviceDefinitions(env: NodeJS.ProcessEnv): ServiceDefinition[] 
     const esignet = urlOf('esignet', env)
     const fhir = urlOf('fhir', env)
     const relay = urlOf('relay', env)
-    const callbacks = [
+    const staffCallbacks = [
         `${dhis2}/api/apps/anc-registration/esignet-callback.html`,
         `${dhis2}/api/apps/anc-doctor/esignet-callback.html`,
+    ]
+    const patientCallbacks = [
         `${dhis2}/api/apps/login/esignet-callback.html`,
         `${dhis2}/dhis-web-login/esignet-callback.html`,
     ]
+    // eSignet as in real installs: the MOSIP mock identity system signs userinfo with its own
+    // key, and eSignet's clock runs ahead of ours (its own host).
+    const identitySystemCertificate = path.join(
+        REPO_ROOT,
+        'devstack/keys/mock-identity-system.dev.cert.pem'
+    )
     return [
         {
             name: 'esignet',
             label: 'eSignet stand-in',
             script: 'devstack/src/esignet/main.ts',
             health: `${esignet}/.well-known/openid-configuration`,
-            env: {},
+            env: {
+                ESIGNET_IDENTITY_SYSTEM: env.ESIGNET_IDENTITY_SYSTEM ?? 'mock',
+                ESIGNET_CLOCK_OFFSET_SECONDS:
+                    env.ESIGNET_CLOCK_OFFSET_SECONDS ??
+                    String(DEFAULT_ESIGNET_CLOCK_OFFSET_SECONDS),
+            },
         },
         {
             name: 'fhir',
@@ -68,7 +87,11 @@ export function serviceDefinitions(env: NodeJS.ProcessEnv): ServiceDefinition[] 
                 FHIR_PASSWORD: DEV_SECRETS.fhirPassword,
                 RELAY_ROUTE_SECRET: DEV_SECRETS.relayRouteSecret,
                 RELAY_SESSION_SECRET: DEV_SECRETS.relaySessionSecret,
-                RELAY_ALLOWED_REDIRECT_URIS: callbacks.join(','),
+                RELAY_STAFF_REDIRECT_URIS: staffCallbacks.join(','),
+                RELAY_PATIENT_REDIRECT_URIS: patientCallbacks.join(','),
+                ESIGNET_IDENTITY_SYSTEM_CERTIFICATE_FILE: identitySystemCertificate,
+                // The committed development keys and secrets, plain http on loopback.
+                RELAY_MODE: 'development',
                 RELAY_COOKIE_SECURE: 'false',
             },
         },
@@ -77,7 +100,7 @@ export function serviceDefinitions(env: NodeJS.ProcessEnv): ServiceDefinition[] 
             label: 'DHIS2 stand-in',
             script: 'devstack/src/dhis2/main.ts',
             health: `${dhis2}/api/ping`,
-            env: {},
+            env: { DHIS2_OIDC_USERINFO_CERTIFICATE_FILE: identitySystemCertificate },
         },
     ]
 }

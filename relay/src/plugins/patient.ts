@@ -83,7 +83,7 @@ export const patientPlugin = fp<PatientPluginOptions>(async (app, options) => {
         '/patient/session',
         { schema: patientSessionRoute, config: { rateLimit: app.loginRateLimit } },
         async (request, reply) => {
-            const login = await app.esignet.exchange(request.body)
+            const login = await app.esignet.exchange(request.body, 'patient')
             const patient = await fhir.findPatientBySub(login.sub)
             if (!patient || typeof patient.id !== 'string') {
                 throw new RelayError(

@@ -42,7 +42,7 @@ export const staffPlugin = fp<StaffConfig>(async (app, { routeSecret }) => {
         '/staff/exchange',
         { schema: staffExchangeRoute, config: { rateLimit: app.loginRateLimit } },
         async (request) => {
-            const login = await app.esignet.exchange(request.body)
+            const login = await app.esignet.exchange(request.body, 'staff')
             request.log.info({ event: 'staff.exchange', acr: login.acr }, 'staff login verified')
             return login
         }

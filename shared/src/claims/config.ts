@@ -126,20 +126,47 @@ export const DEFAULT_CLAIMS_MAPPING: Readonly<ClaimsMappingConfig> = Object.free
     },
     languages: { en: ['eng', 'en'], si: ['sin', 'si'], ta: ['tam', 'ta'] },
     fallbackLanguages: ['eng', 'en'],
+    // Every label MOSIP's identity systems and eSignet's sample data use, in every language
+    // they come in (lower-cased, NFC), plus Sinhala and Tamil. Sources: MOSIP masterdata
+    // (mosip/mosip-data mosip_master_csv/csv/dynamic_field.csv and gender.csv: Male/Female/Others,
+    // Mâle/Femelle/Autres/Dautres, ذكر/أنثى/آحرون, codes MLE/FLE/OTH), eSignet's mock identity data
+    // (mosip/esignet helm/esignet/mock-auth-data/*.json: Male/Mâle/ذكر, Female/Femâle) and its
+    // dynamic form sample (docs/design/dynamic-forms.md, v1.8.0: Masculin, Féminin, Other/Autre/آخر),
+    // the mock identity system (mosip/esignet-mock-services AuthenticationServiceImplTest: Male/Mâle/ذكر).
     genderOptions: {
         female: 'FEMALE',
         f: 'FEMALE',
         woman: 'FEMALE',
+        fle: 'FEMALE',
+        femelle: 'FEMALE',
+        femâle: 'FEMALE',
+        féminin: 'FEMALE',
+        أنثى: 'FEMALE',
         ස්ත්‍රී: 'FEMALE',
         ගැහැණු: 'FEMALE',
         பெண்: 'FEMALE',
         male: 'MALE',
         m: 'MALE',
         man: 'MALE',
+        mle: 'MALE',
+        mâle: 'MALE',
+        masculin: 'MALE',
+        ذكر: 'MALE',
         පුරුෂ: 'MALE',
         පිරිමි: 'MALE',
         ஆண்: 'MALE',
         other: 'OTHER',
+        others: 'OTHER',
+        oth: 'OTHER',
+        autre: 'OTHER',
+        autres: 'OTHER',
+        dautres: 'OTHER',
+        آخر: 'OTHER',
+        آحرون: 'OTHER',
+        // Not in MOSIP's data: Sinhala and Tamil for "other", as a Sri Lankan identity system
+        // would label it (wording to be confirmed by a native speaker, see i18n/README.md).
+        වෙනත්: 'OTHER',
+        பிற: 'OTHER',
     },
     phone: { defaultCountryCode: '94', nationalNumberLengths: [9] },
     addressParts: ['street_address', 'locality', 'region', 'postal_code', 'country'],

@@ -170,7 +170,6 @@ describe('wrong formats are reported, never guessed', () => {
         ['birthdate', '1800/01/01', 'impossibleDate'],
         ['birthdate', '2030/01/01', 'futureDate'],
         ['birthdate', 19960514, 'notAString'],
-        ['gender', 'Mâle', 'unknownGender'],
         ['gender', 'unknown', 'unknownGender'],
         ['gender', '', 'empty'],
         ['phone_number', '+94 77 12', 'badPhone'],
@@ -180,9 +179,6 @@ describe('wrong formats are reported, never guessed', () => {
         ['email', 'not-an-email', 'badEmail'],
         ['email', 'a@b', 'badEmail'],
         ['email', 'a b@c.lk', 'badEmail'],
-        ['individual_id', '12345678', 'badNic'],
-        ['individual_id', '8267411072', 'badNic'],
-        ['individual_id', '199699910742', 'badNic'],
         ['sub', 'short', 'badSub'],
         ['sub', 'a b c d e f g h', 'badSub'],
     ])('%s = %j → %s', (claim, value, reason) => {
@@ -222,6 +218,79 @@ describe('wrong formats are reported, never guessed', () => {
             { today: TODAY }
         )
         expect(r.values[A.address]).toBe('1 Main St, Kandy')
+    })
+})
+
+describe('gender labels of MOSIP identity systems and eSignet sample data', () => {
+    // mosip/mosip-data mosip_master_csv/csv/dynamic_field.csv and gender.csv (MOSIP masterdata:
+    // what MOSIP ID authentication returns), mosip/esignet helm/esignet/mock-auth-data/*.json and
+    // docs/design/dynamic-forms.md (v1.8.0), mosip/esignet-mock-services
+    // AuthenticationServiceImplTest (v0.13.0); Sinhala and Tamil as in devstack/seed.
+    it.each<[string, string]>([
+        ['Male', 'MALE'],
+        ['Female', 'FEMALE'],
+        ['Others', 'OTHER'],
+        ['Other', 'OTHER'],
+        ['MLE', 'MALE'],
+        ['FLE', 'FEMALE'],
+        ['OTH', 'OTHER'],
+        ['Mâle', 'MALE'],
+        ['Femelle', 'FEMALE'],
+        ['Femâle', 'FEMALE'],
+        ['Masculin', 'MALE'],
+        ['Féminin', 'FEMALE'],
+        ['Autres', 'OTHER'],
+        ['Autre', 'OTHER'],
+        ['Dautres', 'OTHER'],
+        ['ذكر', 'MALE'],
+        ['أنثى', 'FEMALE'],
+        ['آحرون', 'OTHER'],
+        ['آخر', 'OTHER'],
+        ['පුරුෂ', 'MALE'],
+        ['ස්ත්‍රී', 'FEMALE'],
+        ['වෙනත්', 'OTHER'],
+        ['ஆண்', 'MALE'],
+        ['பெண்', 'FEMALE'],
+        ['பிற', 'OTHER'],
+    ])('%s → %s', (label, code) => {
+        const r = mapClaimsToAttributes({ ...singleLanguage, gender: label }, { today: TODAY })
+        expect(r.problems).toEqual([])
+        expect(r.values[A.sex]).toBe(code)
+        // Decomposed input (e.g. "Ma\u0302le" from another system) means the same label.
+        const decomposed = mapClaimsToAttributes(
+            { ...singleLanguage, gender: label.normalize('NFD') },
+            { today: TODAY }
+        )
+        expect(decomposed.values[A.sex]).toBe(code)
+    })
+})
+
+describe('the national ID claim (individual_id)', () => {
+    it.each([
+        ['a new NIC', '199663510742', '199663510742'],
+        ['an old NIC', '853400937v', '853400937V'],
+    ])('fills the NIC from %s', (_what, individualId, nic) => {
+        const r = mapClaimsToAttributes({ ...singleLanguage, individual_id: individualId })
+        expect(r.values[A.nic]).toBe(nic)
+        expect(r.verifiedAttributes).toContain(A.nic)
+    })
+
+    // MOSIP ID authentication releases the UIN or VID she signed in with (16-digit VIDs,
+    // 10-digit UINs), which is not her NIC: never stored as one, and not an error either.
+    it.each([
+        ['a MOSIP UIN', '8267411072'],
+        ['a MOSIP VID', '6814563402618293'],
+        ['12 digits that are no NIC (day 999)', '199699910742'],
+        ['a short number', '12345678'],
+        ['not a string', 8267411072],
+    ])('leaves the NIC empty for %s, without a problem', (_what, individualId) => {
+        const r = mapClaimsToAttributes(
+            { ...singleLanguage, individual_id: individualId },
+            { today: TODAY }
+        )
+        expect(r.values[A.nic]).toBeUndefined()
+        expect(r.verifiedAttributes).not.toContain(A.nic)
+        expect(r.problems).toEqual([])
     })
 })
 

@@ -169,11 +169,26 @@ export function mapClaimsToFields(
     )
     apply('email', normaliseEmail, false)
     apply('sub', normaliseSub, false)
-    // Only a claim the person chose to share reaches userinfo: its presence is the consent.
-    apply('nic', normaliseNic, false)
+    // Only a claim the person chose to share reaches userinfo: its presence is the consent. The
+    // claim is the ID she signed in with: with MOSIP's ID authentication that is her UIN or a
+    // VID, not an NIC (the mock identity system never sends it at all), so it fills the NIC only
+    // when it is an NIC by format; anything else is not an NIC, and not a problem either.
+    mapNationalId(claims, config, set)
     mapAddress(claims, config, prefs, set, problems, essential)
 
     return { fields, problems }
+}
+
+function mapNationalId(
+    claims: Record<string, unknown>,
+    config: ClaimsMappingConfig,
+    set: (field: MappedField, value: string) => void
+): void {
+    if (config.attributeOf.nic === undefined) return
+    const base = config.claimOf.nic
+    if (!Object.hasOwn(claims, base)) return
+    const nic = normaliseNic(claims[base])
+    if (nic.ok) set('nic', nic.value)
 }
 
 function mapAddress(

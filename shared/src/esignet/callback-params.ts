@@ -7,11 +7,13 @@ export interface CallbackParams {
     code: string | null
     error: string | null
     error_description: string | null
+    /** eSignet 1.7+ adds its issuer (RFC 9207); absent up to 1.6. */
+    iss: string | null
     /** true when a parameter that matters came twice with different values (parameter pollution). */
     ambiguous: boolean
 }
 
-const KEYS = ['state', 'code', 'error', 'error_description'] as const
+const KEYS = ['state', 'code', 'error', 'error_description', 'iss'] as const
 type Key = (typeof KEYS)[number]
 
 function decode(value: string): string {
@@ -60,6 +62,7 @@ export function parseCallbackUrl(href: string): CallbackParams {
         code: first('code'),
         error: first('error'),
         error_description: first('error_description'),
+        iss: first('iss'),
         ambiguous,
     }
 }

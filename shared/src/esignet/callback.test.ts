@@ -36,8 +36,21 @@ describe('parseCallbackUrl', () => {
             code: 'Zk9x-_abc',
             error: null,
             error_description: null,
+            iss: null,
             ambiguous: false,
         })
+    })
+
+    it('reads the eSignet 1.7+ success redirect with its issuer (RFC 9207)', () => {
+        const issuer = 'https://esignet.example.lk'
+        const query = new URLSearchParams({ state: 's1', code: 'c1', iss: issuer })
+        expect(parseCallbackUrl(`${PAGE}?${query.toString()}`)).toMatchObject({
+            state: 's1',
+            code: 'c1',
+            iss: issuer,
+            ambiguous: false,
+        })
+        expect(parseCallbackUrl(`${PAGE}?state=s1&code=c1&iss=a&iss=b`).ambiguous).toBe(true)
     })
 
     it('survives a second ? appended to an existing query', () => {
@@ -91,6 +104,7 @@ describe('runEsignetCallback', () => {
                 code: 'c1',
                 error: null,
                 error_description: null,
+                iss: null,
                 ambiguous: false,
             },
             ORIGIN
@@ -150,6 +164,7 @@ describe('isCallbackMessage', () => {
             code: 'c',
             error: null,
             error_description: null,
+            iss: null,
             ambiguous: false,
         },
         {
@@ -158,6 +173,7 @@ describe('isCallbackMessage', () => {
             code: 'c',
             error: null,
             error_description: null,
+            iss: null,
             ambiguous: false,
         },
         {

@@ -20,6 +20,7 @@ export interface CallbackMessage {
     code: string | null
     error: string | null
     error_description: string | null
+    iss: string | null
     ambiguous: boolean
 }
 
@@ -87,6 +88,8 @@ export function isCallbackMessage(data: unknown): data is CallbackMessage {
         optionalString(candidate.code) &&
         optionalString(candidate.error) &&
         optionalString(candidate.error_description) &&
+        // Absent in messages from a callback page built before `iss` was read.
+        (candidate.iss === undefined || optionalString(candidate.iss)) &&
         typeof candidate.ambiguous === 'boolean'
     )
 }

@@ -7,9 +7,12 @@ import { cancelled, timedOut, type SigninFailure } from './outcomes'
  * failure (mosip/esignet #2556 reports a declined essential claim as a system error).
  */
 const CONSENT_DECLINED = new Set([
+    // 1.8 consent page; 1.4-1.7 consent page; 1.6+ claim details page (oidc-ui Consent.js,
+    // ClaimDetails.js); the UI's own constant.
     'access_denied',
-    'consent_rejected',
     'consent_request_rejected',
+    'consent_details_rejected',
+    'consent_rejected',
     'invalid_accepted_claim',
 ])
 const USER_CANCELLED = new Set(['user_cancelled', 'user_cancel', 'cancelled'])
@@ -30,6 +33,7 @@ function messageFor(code: string): string {
         case 'invalid_pkce_code_verifier':
             return i18n.t('This verification has expired or was already used. Please start again.')
         case 'invalid_state':
+        case 'invalid_issuer':
         case 'invalid_response':
             return i18n.t(
                 'The answer from the national ID service did not match this request, so it was not used. Please start again.'

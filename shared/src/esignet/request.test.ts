@@ -72,8 +72,40 @@ describe('createAuthorizeRequest', () => {
             'mosip:idp:acr:generated-code mosip:idp:acr:biometrics'
         )
         expect(url.searchParams.get('ui_locales')).toBe('si en')
-        expect(url.searchParams.get('claims_locales')).toBe('en si ta')
+        // One claims language (the relay's first): see the next test.
+        expect(url.searchParams.get('claims_locales')).toBe('en')
         expect(JSON.parse(url.searchParams.get('claims') as string)).toEqual(CONFIG.claims)
+    })
+
+    // mock-identity-system AuthenticationServiceImpl.getKycValues (esignet-mock-services v0.11.2):
+    // with several locales every claim comes tagged and a claim missing in one language is
+    // dropped for it; up to plugin 1.3.0 only the first locale counts anyway.
+    it('asks for claims in exactly one language, whatever the relay lists', async () => {
+        for (const claimsLocales of [['en', 'si', 'ta'], ['si'], []]) {
+            const request = await createAuthorizeRequest({
+                config: { ...CONFIG, claimsLocales },
+                redirectUri: REDIRECT_URI,
+                language: 'ta',
+            })
+            const sent = new URL(request.url).searchParams.get('claims_locales')
+            expect(sent).toBe(claimsLocales[0] ?? null)
+        }
+    })
+
+    // eSignet's sign-in page runs decodeURI over the decoded `claims` parameter (oidc-ui
+    // Authorize.js, mosip/esignet v1.4.1-v1.8.0): a raw `%` makes it throw and show an error.
+    it('never puts a raw % in the claims parameter, and the purpose still reads the same', async () => {
+        const purpose = 'Fills 100% of her record; 50%20 off is not a space'
+        const request = await createAuthorizeRequest({
+            config: CONFIG,
+            redirectUri: REDIRECT_URI,
+            language: 'en',
+            claims: [{ claim: 'name', essential: true, purpose }],
+        })
+        const claims = new URL(request.url).searchParams.get('claims') as string
+        expect(claims).not.toContain('%')
+        const asEsignetReadsIt = JSON.parse(decodeURI(claims))
+        expect(asEsignetReadsIt.userinfo.name).toEqual({ essential: true, purpose })
     })
 
     it('builds the claims request from the mapping config when given', async () => {
@@ -116,6 +148,7 @@ describe('consumePendingSignin', () => {
             codeVerifier: storedStateFrom(pending),
             redirectUri: REDIRECT_URI,
             nonce: request.nonce,
+            issuer: CONFIG.issuer,
         })
         expect(await consumePendingSignin(request.state, sessionStorage)).toBeNull()
     })

@@ -1,5 +1,5 @@
 import { OidcClient, SigninState, WebStorageStateStore } from 'oidc-client-ts'
-import { buildClaimsRequest, type ClaimToRequest } from './claims-request'
+import { buildClaimsRequest, type ClaimsRequest, type ClaimToRequest } from './claims-request'
 import { uiLocalesFor, type EsignetPublicConfig } from './config'
 import { randomUrlSafeToken } from './random'
 
@@ -76,13 +76,20 @@ export async function createAuthorizeRequest(
     const claims = options.claims ? buildClaimsRequest(options.claims) : config.claims
     const extraQueryParams: Record<string, string> = {}
     if (claims.userinfo && Object.keys(claims.userinfo).length > 0) {
-        extraQueryParams.claims = JSON.stringify(claims)
+        extraQueryParams.claims = serializeClaimsRequest(claims)
     }
-    if (config.claimsLocales.length > 0) {
-        extraQueryParams.claims_locales = config.claimsLocales.join(' ')
+    const claimsLocale = config.claimsLocales[0]
+    if (claimsLocale !== undefined) {
+        // One language only: with several, the mock identity system tags every claim
+        // (`name#eng`, `name#sin`, ...) and gives nothing for a claim it lacks in one of them,
+        // and plugins up to 1.3.0 use only the first (mock-identity-system
+        // AuthenticationServiceImpl.getKycValues, v0.11.2).
+        extraQueryParams.claims_locales = claimsLocale
     }
     const request = await client.createSigninRequest({
         nonce,
+        // Kept with the PKCE verifier: the callback's `iss` (eSignet 1.7+) must name this issuer.
+        state: { issuer: config.issuer ?? null } satisfies PendingState,
         ui_locales: uiLocalesFor(language, config.uiLocalesSupported),
         ...(config.acrValues.length > 0 ? { acr_values: config.acrValues.join(' ') } : {}),
         ...(options.display ? { display: options.display } : {}),
@@ -91,10 +98,28 @@ export async function createAuthorizeRequest(
     return { url: request.url, state: request.state.id, nonce }
 }
 
+/**
+ * The `claims` parameter as eSignet's sign-in page can read it. Its UI runs `decodeURI` over the
+ * already-decoded parameter (oidc-ui Authorize.js, v1.4.1-v1.8.0), so a `%` anywhere in it (a
+ * purpose such as "100% for your record") fails its JSON parse and the page shows an error, or
+ * a `%20` silently turns into a space. Inside JSON a `%` can only be part of a string, where
+ * `\u0025` means the same character: eSignet receives the text unchanged.
+ */
+export function serializeClaimsRequest(claims: ClaimsRequest): string {
+    return JSON.stringify(claims).replace(/%/g, '\\u0025')
+}
+
+interface PendingState {
+    /** Discovery `issuer` the sign-in was started with (null when the relay did not say). */
+    issuer: string | null
+}
+
 export interface PendingSignin {
     codeVerifier: string
     redirectUri: string
     nonce: string
+    /** The issuer the callback's `iss` parameter must equal when eSignet sends one (1.7+). */
+    issuer: string | null
 }
 
 /**
@@ -118,10 +143,12 @@ export async function consumePendingSignin(
     const ageSeconds = now() / 1000 - signinState.created
     if (ageSeconds > STATE_MAX_AGE_SECONDS || ageSeconds < -60) return null
     if (!signinState.code_verifier || !signinState.nonce || !signinState.redirect_uri) return null
+    const data = signinState.data as Partial<PendingState> | undefined
     return {
         codeVerifier: signinState.code_verifier,
         redirectUri: signinState.redirect_uri,
         nonce: signinState.nonce,
+        issuer: typeof data?.issuer === 'string' ? data.issuer : null,
     }
 }
 

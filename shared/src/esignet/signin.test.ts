@@ -36,7 +36,7 @@ async function whenNavigated(popup: Popup): Promise<URL> {
 
 function answer(
     popup: Popup | null,
-    fields: Partial<Record<'state' | 'code' | 'error', string>>,
+    fields: Partial<Record<'state' | 'code' | 'error' | 'iss', string>>,
     origin = ORIGIN
 ) {
     window.dispatchEvent(
@@ -49,6 +49,7 @@ function answer(
                 code: fields.code ?? null,
                 error: fields.error ?? null,
                 error_description: null,
+                iss: fields.iss ?? null,
                 ambiguous: false,
             },
         })
@@ -132,6 +133,37 @@ describe('signInWithEsignet (popup)', () => {
         expect(result.kind).toBe('consentDeclined')
         expect(exchange).not.toHaveBeenCalled()
         expect(sessionStorage.getItem(STATE_STORE_PREFIX + state)).toBeNull()
+    })
+
+    // eSignet 1.7+ adds `iss` = its discovery issuer (oidc-ui Consent.js, mosip/esignet v1.7.1).
+    it('redeems an answer naming the issuer it went to, and never one naming another', async () => {
+        const popup = fakePopup()
+        const good = start(popup)
+        const state = (await whenNavigated(popup)).searchParams.get('state') as string
+        answer(popup, { state, code: 'c1', iss: CONFIG.issuer as string })
+        await expect(good.outcome).resolves.toEqual(VERIFIED)
+
+        jest.restoreAllMocks()
+        const popup2 = fakePopup()
+        const mixedUp = start(popup2)
+        const state2 = (await whenNavigated(popup2)).searchParams.get('state') as string
+        answer(popup2, { state: state2, code: 'c2', iss: 'https://attacker.example' })
+        await expect(mixedUp.outcome).resolves.toMatchObject({
+            kind: 'esignetError',
+            code: 'invalid_issuer',
+        })
+        expect(mixedUp.exchange).not.toHaveBeenCalled()
+        expect(sessionStorage.getItem(STATE_STORE_PREFIX + state2)).toBeNull()
+    })
+
+    // Cancel on eSignet 1.6+'s claim details page (oidc-ui ClaimDetails.js:229, v1.6.2).
+    it('reports consent_details_rejected as a declined consent', async () => {
+        const popup = fakePopup()
+        const { outcome, exchange } = start(popup)
+        const state = (await whenNavigated(popup)).searchParams.get('state') as string
+        answer(popup, { state, error: 'consent_details_rejected' })
+        await expect(outcome).resolves.toMatchObject({ kind: 'consentDeclined' })
+        expect(exchange).not.toHaveBeenCalled()
     })
 
     it('maps an eSignet error code to a readable message', async () => {

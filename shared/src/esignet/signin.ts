@@ -86,9 +86,15 @@ async function completeFromMessage<T>(
     }
     const pending = await consumePendingSignin(message.state, storage)
     if (!pending) return mapEsignetError('invalid_state')
+    // RFC 9207 (eSignet 1.7+): an answer naming another issuer comes from another server than
+    // the one this sign-in went to (mix-up): never redeem it. Up to 1.6 there is no `iss`.
+    if (message.iss != null && message.iss !== pending.issuer) {
+        return mapEsignetError('invalid_issuer')
+    }
     if (message.error) return mapEsignetError(message.error)
     if (!message.code) return mapEsignetError('invalid_response')
-    return exchange({ code: message.code, ...pending }, signal)
+    const { issuer: _issuer, ...request } = pending
+    return exchange({ code: message.code, ...request }, signal)
 }
 
 /**
